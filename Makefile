@@ -1,0 +1,42 @@
+# Two commands do all set-up on a fresh Debian machine:
+#   make run    the portal (web + Celery workers + beat) with demo data on http://127.0.0.1:8000
+#   make test   the whole test suite
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench messages system-deps-run system-deps-test clean
+
+run: system-deps-run $(STAMP)
+	scripts/run-portal.sh
+
+test: system-deps-test $(STAMP) messages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: $(STAMP)
+	$(VENV)/bin/python manage.py compilemessages --ignore=.venv -v 0
+
+system-deps-run:
+	scripts/system-deps.sh run
+
+system-deps-test:
+	scripts/system-deps.sh test
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (set PYTHON=python3.x)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e ".[test]"
+	touch $(STAMP)
+
+clean:
+	rm -rf var/test

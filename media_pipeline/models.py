@@ -1,0 +1,151 @@
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from questions.models import Question
+
+
+def private_storage():
+    """Sources stay private: local folder outside MEDIA_ROOT, or a private S3 prefix."""
+    return storages["private"]
+
+
+def source_upload_to(video: "AnswerVideo", filename: str) -> str:
+    # The client's file name is never trusted: only a random name is kept.
+    return f"sources/{video.question_id}/{uuid.uuid4().hex}"
+
+
+class VideoState(models.TextChoices):
+    UPLOADING = "uploading", _("Uploading")
+    UPLOADED = "uploaded", _("Uploaded, waiting for processing")
+    PROCESSING = "processing", _("Processing")
+    READY = "ready", _("Ready for preview")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+
+
+class AnswerVideo(models.Model):
+    """The spokesperson's video answer to one question, from upload to publication."""
+
+    question = models.OneToOneField(
+        Question,
+        on_delete=models.PROTECT,
+        related_name="answer_video",
+        verbose_name=_("question"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    source = models.FileField(
+        _("source file"),
+        storage=private_storage,
+        upload_to=source_upload_to,
+        max_length=255,
+        blank=True,
+    )
+    source_size = models.BigIntegerField(_("source size (bytes)"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=VideoState.choices, default=VideoState.UPLOADING
+    )
+    progress = models.FloatField(_("progress (%)"), default=0)
+    probe = models.JSONField(_("probe facts"), default=dict, blank=True)
+    duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    error_reason = models.TextField(_("failure reason"), blank=True)
+    error_log = models.TextField(_("technical log"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    processing_deadline = models.DateTimeField(_("processing deadline"), null=True, blank=True)
+    # Outputs live under media/answers/<question>/<version>/; a retry writes a new version.
+    output_version = models.CharField(_("output version"), max_length=64, blank=True)
+    hls_master = models.FileField(_("HLS master playlist"), max_length=255, blank=True)
+    mp4 = models.FileField(_("MP4 fallback"), max_length=255, blank=True)
+    poster = models.FileField(_("poster"), max_length=255, blank=True)
+    poster_small = models.FileField(_("small poster"), max_length=255, blank=True)
+    transcript = models.TextField(_("transcript"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
+    processing_started_at = models.DateTimeField(_("processing started"), null=True, blank=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer video")
+        verbose_name_plural = _("answer videos")
+        permissions = [("publish_answervideo", _("Can publish answer videos"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=VideoState.values), name="video_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100), name="video_progress_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=VideoState.PUBLISHED) | ~Q(hls_master=""),
+                name="video_published_has_stream",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "processing_deadline"], name="video_state_deadline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} ({self.get_state_display()})"
+
+    @property
+    def is_public(self) -> bool:
+        return self.state == VideoState.PUBLISHED
+
+
+class Rendition(models.Model):
+    """One rung of the HLS ladder of a video's current output version."""
+
+    video = models.ForeignKey(AnswerVideo, on_delete=models.CASCADE, related_name="renditions")
+    name = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    video_bitrate = models.PositiveIntegerField(help_text=_("bits per second"))
+    audio_bitrate = models.PositiveIntegerField(help_text=_("bits per second"))
+    playlist = models.FileField(max_length=255)
+
+    class Meta:
+        ordering = ["-height"]
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(fields=["video", "name"], name="rendition_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.width}×{self.height})"
+
+
+class Caption(models.Model):
+    """Subtitles (WebVTT) of a video in one language."""
+
+    video = models.ForeignKey(AnswerVideo, on_delete=models.CASCADE, related_name="captions")
+    language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES)
+    label = models.CharField(_("label"), max_length=60, blank=True)
+    file = models.FileField(_("WebVTT file"), upload_to="captions/", max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("caption")
+        verbose_name_plural = _("captions")
+        constraints = [
+            models.UniqueConstraint(fields=["video", "language"], name="caption_one_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.video_id}:{self.language}"

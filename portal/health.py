@@ -1,0 +1,69 @@
+"""Dependency checks behind /healthz: each returns None when usable, or a short error text."""
+
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import connection
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def check_cache() -> None:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "ok", timeout=10)
+    if cache.get(key) != "ok":
+        raise RuntimeError("cache did not return the value just written")
+    cache.delete(key)
+
+
+def check_broker() -> None:
+    from portal.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=3)
+
+
+def check_storage() -> None:
+    for alias in ("default", "private"):
+        storage = storages[alias]
+        name = storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+        storage.delete(name)
+
+
+def check_ffmpeg() -> None:
+    for binary in (settings.FFMPEG_BINARY, settings.FFPROBE_BINARY):
+        path = shutil.which(binary)
+        if path is None:
+            raise RuntimeError(f"{binary} not found")
+        subprocess.run([path, "-version"], capture_output=True, check=True, timeout=10)
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+    "storage": check_storage,
+    "ffmpeg": check_ffmpeg,
+}
+
+
+def run_checks() -> dict[str, dict[str, str]]:
+    """Run every check; never raises. {"database": {"status": "ok"}, ...}."""
+    report = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - a health report names any failure
+            report[name] = {"status": "failing", "error": f"{type(error).__name__}: {error}"[:300]}
+        else:
+            report[name] = {"status": "ok"}
+    return report

@@ -1,0 +1,162 @@
+import os
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from events.models import Event, Theme
+from portal import demo_data
+from portal.roles import MODERATORS, SPOKESPERSON_STAFF
+from questions.models import ModerationDecision, Question, QuestionState, RejectionReason
+
+DEMO_ID_PREFIX = "demo"
+STATE_TIMESTAMP = {
+    QuestionState.SUBMITTED: "confirmed_at",
+    QuestionState.APPROVED: "approved_at",
+    QuestionState.SELECTED: "selected_at",
+    QuestionState.ANSWERED: "answered_at",
+    QuestionState.REJECTED: "rejected_at",
+}
+# The path each demo state took through moderation, for a believable decision history.
+STATE_PATH = {
+    "unconfirmed": [],
+    "submitted": ["submitted"],
+    "approved": ["submitted", "approved"],
+    "selected": ["submitted", "approved", "selected"],
+    "answered": ["submitted", "approved", "selected", "answered"],
+    "rejected": ["submitted", "rejected"],
+    "duplicate": ["submitted", "duplicate"],
+}
+
+
+class Command(BaseCommand):
+    help = "Create demo events, themes, questions and users (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            themes = self.seed_themes()
+            events = self.seed_events(themes)
+            created = self.seed_questions(events, themes)
+        self.stdout.write(f"Demo data: {len(events)} events, {created} new questions.")
+        self.seed_users()
+
+    def seed_themes(self) -> list[Theme]:
+        themes = []
+        for position, (slug, name, translations) in enumerate(demo_data.THEMES):
+            theme, _ = Theme.objects.update_or_create(
+                slug=slug,
+                defaults={"name": name, "name_translations": translations, "position": position},
+            )
+            themes.append(theme)
+        return themes
+
+    def seed_events(self, themes: list[Theme]) -> list[Event]:
+        events = []
+        for index, spec in enumerate(demo_data.event_specs()):
+            starts_at = spec.pop("starts_at")
+            opens_at = spec.pop("questions_open_at")
+            event, created = Event.objects.get_or_create(
+                slug=spec.pop("slug"),
+                defaults={
+                    **spec,
+                    "starts_at": starts_at,
+                    "ends_at": starts_at + timedelta(hours=3),
+                    "questions_open_at": opens_at,
+                    "questions_close_at": starts_at + timedelta(hours=3),
+                    "speakers": demo_data.SPEAKERS,
+                    "description": (
+                        f"Le porte-parole et des diplomates viennent à {spec['city']} "
+                        "répondre aux questions des citoyens sur la politique étrangère "
+                        "de la France."
+                    ),
+                    "is_published": True,
+                },
+            )
+            if created:
+                event.themes.set(themes[index % 3 : index % 3 + 4])
+            events.append(event)
+        return events
+
+    def seed_questions(self, events: list[Event], themes: list[Theme]) -> int:
+        now = timezone.now()
+        open_events = [event for event in events if event.questions_open_at <= now]
+        created = 0
+        kept: Question | None = None
+        for index, state in enumerate(demo_data.STATE_PLAN):
+            public_id = f"{DEMO_ID_PREFIX}{index:06d}"
+            if Question.objects.filter(public_id=public_id).exists():
+                continue
+            title, text = demo_data.QUESTION_TEXTS[index % len(demo_data.QUESTION_TEXTS)]
+            question = Question(
+                public_id=public_id,
+                event=open_events[index % len(open_events)],
+                theme=themes[index % len(themes)],
+                title=title if index < 6 else f"{title} ({index})",
+                text=text,
+                display_name=demo_data.DISPLAY_NAMES[index % 10],
+                email=f"citoyen{index}@example.org",
+                region=demo_data.REGIONS[index % 10],
+                language=demo_data.LANGUAGES[index % 10],
+                state=state,
+                support_count=(index * 7) % 23
+                if state in ("approved", "selected", "answered")
+                else 0,
+            )
+            if state == QuestionState.REJECTED:
+                question.rejection_reason = RejectionReason.OFF_TOPIC
+                question.rejection_note = "Cette question relève de la politique intérieure."
+            if state == QuestionState.DUPLICATE:
+                question.duplicate_of = kept
+            for step in STATE_PATH[state]:
+                if step in STATE_TIMESTAMP:
+                    setattr(question, STATE_TIMESTAMP[step], now - timedelta(hours=index))
+            question.save()
+            self.record_history(question)
+            kept = kept or question
+            created += 1
+        return created
+
+    def record_history(self, question: Question) -> None:
+        previous = QuestionState.UNCONFIRMED
+        for step in STATE_PATH[question.state]:
+            ModerationDecision.objects.create(
+                question=question,
+                from_state=previous,
+                to_state=step,
+                reason=question.rejection_reason if step == QuestionState.REJECTED else "",
+            )
+            previous = step
+
+    def seed_users(self) -> None:
+        """A superuser, a moderator and a spokesperson-staff account sharing one demo password."""
+        password = self.demo_password()
+        accounts = [
+            ("admin", None),
+            ("moderateur", MODERATORS),
+            ("porte-parole", SPOKESPERSON_STAFF),
+        ]
+        for username, group_name in accounts:
+            user, _ = get_user_model().objects.get_or_create(
+                username=username, defaults={"is_staff": True, "email": f"{username}@example.org"}
+            )
+            user.is_superuser = group_name is None
+            user.set_password(password)
+            user.save()
+            user.groups.set([Group.objects.get(name=group_name)] if group_name else [])
+            self.stdout.write(f"Demo login: {username} / {password}")
+
+    def demo_password(self) -> str:
+        """DEMO_ADMIN_PASSWORD, else one generated once and kept under var/ (never committed)."""
+        if os.environ.get("DEMO_ADMIN_PASSWORD"):
+            return os.environ["DEMO_ADMIN_PASSWORD"]
+        kept = settings.VAR_DIR / "demo-admin-password"
+        if not kept.exists():
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(secrets.token_urlsafe(12))
+            kept.chmod(0o600)
+        return kept.read_text().strip()

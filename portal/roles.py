@@ -1,0 +1,42 @@
+"""Least-privilege staff roles. Applied by a data migration; re-applied by seed_demo."""
+
+MODERATORS = "Moderators"
+SPOKESPERSON_STAFF = "Spokesperson staff"
+
+# (app_label, codename) per group. Moderators never delete, never touch videos, users or groups.
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    MODERATORS: [
+        ("questions", "view_question"),
+        ("questions", "change_question"),
+        ("questions", "moderate_question"),
+        ("questions", "view_moderationdecision"),
+        ("events", "view_event"),
+        ("events", "view_theme"),
+    ],
+    SPOKESPERSON_STAFF: [
+        ("questions", "view_question"),
+        ("questions", "select_question"),
+        ("events", "view_event"),
+        ("events", "view_theme"),
+        ("media_pipeline", "view_answervideo"),
+        ("media_pipeline", "add_answervideo"),
+        ("media_pipeline", "change_answervideo"),
+        ("media_pipeline", "publish_answervideo"),
+        ("media_pipeline", "view_caption"),
+        ("media_pipeline", "add_caption"),
+        ("media_pipeline", "change_caption"),
+        ("media_pipeline", "delete_caption"),
+        ("media_pipeline", "view_rendition"),
+    ],
+}
+
+
+def apply_roles(group_model, permission_model) -> None:
+    """Create the groups and give each exactly its permissions (idempotent)."""
+    for group_name, wanted in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=group_name)
+        permissions = [
+            permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in wanted
+        ]
+        group.permissions.set(permissions)

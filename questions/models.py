@@ -1,0 +1,233 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Theme
+from events.regions import CITIZEN_REGION_CHOICES
+
+PUBLIC_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o/1/l: read aloud, typed on phones
+
+
+def new_public_id() -> str:
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(10))
+
+
+class QuestionState(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Awaiting e-mail confirmation")
+    SUBMITTED = "submitted", _("Awaiting moderation")
+    APPROVED = "approved", _("Published")
+    SELECTED = "selected", _("Selected for an answer")
+    ANSWERED = "answered", _("Answered")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+PUBLIC_STATES = (QuestionState.APPROVED, QuestionState.SELECTED, QuestionState.ANSWERED)
+
+
+class RejectionReason(models.TextChoices):
+    OFF_TOPIC = "off_topic", _("Off topic: not about foreign policy")
+    INSULTING = "insulting", _("Insulting or defamatory")
+    PERSONAL_CASE = "personal_case", _("Personal case for the consular services")
+    DUPLICATE = "duplicate", _("Already asked")
+    NOT_A_QUESTION = "not_a_question", _("Not a question")
+    OTHER = "other", _("Other")
+
+
+class QuestionQuerySet(models.QuerySet):
+    def public(self) -> "QuestionQuerySet":
+        return self.filter(state__in=PUBLIC_STATES)
+
+
+class Question(models.Model):
+    """A citizen's question for a tour event. State changes only through questions.services."""
+
+    public_id = models.CharField(
+        _("public id"), max_length=12, unique=True, default=new_public_id, editable=False
+    )
+    slug = models.SlugField(_("slug"), max_length=140, allow_unicode=True, blank=True)
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="questions", verbose_name=_("event")
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="questions", verbose_name=_("theme")
+    )
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("question"), max_length=1500)
+    display_name = models.CharField(_("display name or pseudonym"), max_length=80)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    region = models.CharField(_("region"), max_length=3, choices=CITIZEN_REGION_CHOICES)
+    language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES)
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=QuestionState.choices,
+        default=QuestionState.UNCONFIRMED,
+    )
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=20, choices=RejectionReason.choices, blank=True
+    )
+    rejection_note = models.TextField(_("note to the citizen"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    support_count = models.PositiveIntegerField(_("supports"), default=0)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    selected_at = models.DateTimeField(_("selected at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        permissions = [
+            ("view_citizen_email", _("Can see citizens' e-mail addresses")),
+            ("moderate_question", _("Can approve, reject and merge questions")),
+            ("select_question", _("Can select questions for a video answer")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=QuestionState.values), name="question_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rejection_reason="") | Q(state=QuestionState.REJECTED),
+                name="question_reason_only_when_rejected",
+            ),
+            models.CheckConstraint(
+                condition=Q(duplicate_of__isnull=True) | Q(state=QuestionState.DUPLICATE),
+                name="question_duplicate_of_only_when_duplicate",
+            ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("pk")), name="question_not_duplicate_of_itself"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="question_state_created_idx"),
+            models.Index(
+                fields=["event", "state", "-support_count"], name="question_event_support_idx"
+            ),
+            models.Index(
+                fields=["event", "state", "-created_at"], name="question_event_recent_idx"
+            ),
+            models.Index(fields=["state", "-answered_at"], name="question_answered_idx"),
+            models.Index(fields=["theme", "state"], name="question_theme_state_idx"),
+            models.Index(fields=["region", "state"], name="question_region_state_idx"),
+            models.Index(fields=["language", "state"], name="question_language_state_idx"),
+            models.Index(fields=["email"], name="question_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:140] or "question"
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_STATES
+
+
+class Support(models.Model):
+    """A citizen's "me too": one per browser (a hashed key from a signed cookie)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="supports")
+    supporter_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "supporter_key"], name="support_once_per_supporter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}:{self.supporter_key[:8]}"
+
+
+class ModerationDecision(models.Model):
+    """Audit trail: every state change of a question, who made it and why. Never edited."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="decisions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_decisions",
+        verbose_name=_("by"),
+    )
+    from_state = models.CharField(_("from"), max_length=12, choices=QuestionState.choices)
+    to_state = models.CharField(_("to"), max_length=12, choices=QuestionState.choices)
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=RejectionReason.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("moderation decision")
+        verbose_name_plural = _("moderation decisions")
+        indexes = [
+            models.Index(fields=["question", "created_at"], name="decision_question_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.from_state} → {self.to_state}"
+
+
+class OutboundEmail(models.Model):
+    """Outbox: e-mails written in the same transaction as the change that causes them.
+
+    A task sends them after commit; a periodic sweep sends whatever the broker missed.
+    """
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    language = models.CharField(max_length=7, choices=settings.LANGUAGES)
+    kind = models.CharField(max_length=40)
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_unsent_idx",
+                condition=Q(sent_at__isnull=True),
+            ),
+            models.Index(fields=["to"], name="outbox_to_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to}"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a target needs when missing (as root), else says what to run.
+# Usage: scripts/system-deps.sh run|test
+set -euo pipefail
+packages=(ffmpeg)
+[ "${1:-run}" = test ] && packages+=(chromium gettext)
+binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; esac; }
+
+missing=()
+for package in "${packages[@]}"; do
+  command -v "$(binary_of "$package")" >/dev/null 2>&1 || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing system packages; run: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing from Debian's packages: ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,28 @@
+"""Test settings: the project's settings with test-only folders and speed-ups.
+
+Celery workers started by the tests use this module too (with HLM_TEST_WORKER=1), so they share
+the test database, broker folder, storage and e-mail outbox folder with the test process.
+"""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("HLM_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
+os.environ.setdefault("CACHE_KEY_PREFIX", "hlm-test")
+
+from portal.settings import *  # noqa: E402,F403
+from portal.settings import DATABASES, STATIC_ROOT, VAR_DIR  # noqa: E402
+
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+_database = DATABASES["default"]
+if "TEST" not in _database or "NAME" not in _database["TEST"]:
+    _database["TEST"] = {"NAME": f"test_{_database['NAME']}"}
+if os.environ.get("HLM_TEST_WORKER"):
+    # A worker process started by a test reads and writes the test database.
+    _database["NAME"] = _database["TEST"]["NAME"]
+    # E-mails sent by the worker land in files the tests can read.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "worker-mail")

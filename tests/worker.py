@@ -1,0 +1,94 @@
+"""Start a real Celery worker process on the configured broker (filesystem or Redis)."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+
+from portal.celery import app
+from portal.tasks import ping
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def worker_command(queues: str, concurrency: int, pool: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "portal",
+        "worker",
+        "-Q",
+        queues,
+        "--concurrency",
+        str(concurrency),
+        "--pool",
+        pool,
+        "-n",
+        f"test-{uuid.uuid4().hex[:8]}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-l",
+        "INFO",
+    ]
+
+
+def wait_until_consuming(timeout: float = 60) -> None:
+    """A ping task answered through the broker proves the worker consumes the default queue."""
+    result = ping.delay("ready")
+    if result.get(timeout=timeout) != "pong:ready":
+        raise RuntimeError("worker answered something else than pong")
+
+
+@contextmanager
+def running_worker(
+    queues: str = "default,media",
+    concurrency: int = 1,
+    pool: str = "prefork",
+    env: dict | None = None,
+    log_name: str = "worker.log",
+) -> Iterator[subprocess.Popen]:
+    """Run a worker for the duration of the block; its log is kept under var/test/."""
+    app.control.purge()
+    log_path = Path(settings.VAR_DIR) / log_name
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    worker_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "HLM_TEST_WORKER": "1",
+        "HLM_VAR_DIR": str(settings.VAR_DIR),
+        **(env or {}),
+    }
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            worker_command(queues, concurrency, pool),
+            cwd=ROOT,
+            env=worker_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        if "default" in queues.split(","):
+            wait_until_consuming()
+        yield process
+    finally:
+        stop_worker(process)
+
+
+def stop_worker(process: subprocess.Popen, grace: float = 20) -> None:
+    if process.poll() is None:
+        process.terminate()
+        deadline = time.monotonic() + grace
+        while process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
