@@ -287,4 +287,6 @@ LOGGING = {
 }
 
 # --- Periodic jobs (Celery beat); each task is thin and idempotent ------------------------------
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-outbox": {"task": "questions.sweep_outbox", "schedule": 60.0},
+}

@@ -1,0 +1,39 @@
+import pytest
+
+from questions.exceptions import AlreadyDecided, TransitionNotAllowed
+from questions.models import ModerationDecision, QuestionState
+from questions.services import transition_question
+from tests.factories import QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_transition_records_who_moved_the_question_from_where_to_where():
+    moderator = UserFactory()
+    question = QuestionFactory(state=QuestionState.SUBMITTED)
+    approved = transition_question(question=question, to_state="approved", actor=moderator)
+    assert approved.state == "approved" and approved.approved_at is not None
+    decision = ModerationDecision.objects.get(question=question)
+    assert (decision.actor, decision.from_state, decision.to_state) == (
+        moderator,
+        "submitted",
+        "approved",
+    )
+
+
+def test_a_transition_outside_the_workflow_is_refused_and_changes_nothing():
+    question = QuestionFactory(state=QuestionState.UNCONFIRMED)
+    with pytest.raises(TransitionNotAllowed):
+        transition_question(question=question, to_state="approved")
+    question.refresh_from_db()
+    assert question.state == "unconfirmed"
+    assert not ModerationDecision.objects.exists()
+
+
+def test_a_decision_on_a_stale_view_of_the_question_is_refused():
+    question = QuestionFactory(state=QuestionState.SUBMITTED)
+    stale_copy = type(question).objects.get(pk=question.pk)
+    transition_question(question=question, to_state="approved")
+    with pytest.raises(AlreadyDecided):
+        transition_question(question=stale_copy, to_state="rejected", reason="other")
+    assert ModerationDecision.objects.count() == 1
