@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -140,6 +141,9 @@ class Question(models.Model):
             self.slug = slugify(self.title, allow_unicode=True)[:140] or "question"
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("questions:detail", kwargs={"public_id": self.public_id, "slug": self.slug})
+
     @property
     def is_public(self) -> bool:
         return self.state in PUBLIC_STATES
@@ -150,6 +154,11 @@ class Support(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="supports")
     supporter_key = models.CharField(max_length=64)
+    # Optional: the supporter asked to be told when the answer is published.
+    email = models.EmailField(_("e-mail address"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=7, choices=settings.LANGUAGES, default="fr"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,13 +4,16 @@ Every service is keyword-only, runs in a transaction, and leaves side effects (e
 until the transaction commits.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from questions.emails import queue_email
 from questions.exceptions import AlreadyDecided, TransitionNotAllowed
 from questions.models import ModerationDecision, Question
+from questions.models import QuestionState as S
 from questions.transitions import STATE_TIMESTAMP_FIELD, can_transition
 
 
@@ -62,3 +65,37 @@ def transition_question(
             note=note,
         )
     return locked
+
+
+def mark_question_answered(*, question: Question, actor: AbstractBaseUser | None) -> Question:
+    """Called when the answer video is published: the question becomes `answered`, and its
+    author and the supporters who left an e-mail are told, each in their language, after commit.
+    """
+    with transaction.atomic():
+        answered = transition_question(question=question, to_state=S.ANSWERED, actor=actor)
+        for address, language in answer_recipients(answered):
+            queue_email(
+                to=address,
+                kind="question_answered",
+                template="questions/email/answered",
+                context={"question": answered, "question_url": public_url(answered, language)},
+                language=language,
+                question=answered,
+            )
+    return answered
+
+
+def answer_recipients(question: Question) -> list[tuple[str, str]]:
+    """(address, language) of the author and of supporters who left an e-mail, each once."""
+    recipients = {}
+    if question.email:
+        recipients[question.email.lower()] = question.language
+    for email, language in question.supports.exclude(email="").values_list("email", "language"):
+        recipients.setdefault(email.lower(), language)
+    return list(recipients.items())
+
+
+def public_url(question: Question, language: str) -> str:
+    """Absolute URL of the question's page in `language` (for e-mails)."""
+    with translation.override(language):
+        return f"{settings.SITE_URL}{question.get_absolute_url()}"

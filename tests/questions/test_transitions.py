@@ -37,3 +37,29 @@ def test_a_decision_on_a_stale_view_of_the_question_is_refused():
     with pytest.raises(AlreadyDecided):
         transition_question(question=stale_copy, to_state="rejected", reason="other")
     assert ModerationDecision.objects.count() == 1
+
+
+def test_answering_notifies_author_and_supporters_once_each_in_their_language(
+    django_capture_on_commit_callbacks,
+):
+    from questions.models import OutboundEmail, Support
+    from questions.services import mark_question_answered
+
+    question = QuestionFactory(
+        state=QuestionState.SELECTED, email="Auteur@example.org", language="fr"
+    )
+    Support.objects.create(
+        question=question, supporter_key="a", email="fan@example.org", language="en"
+    )
+    Support.objects.create(
+        question=question, supporter_key="b", email="auteur@example.org", language="de"
+    )
+    Support.objects.create(question=question, supporter_key="c")
+    with django_capture_on_commit_callbacks():
+        answered = mark_question_answered(question=question, actor=UserFactory())
+    assert answered.state == "answered" and answered.answered_at
+    sent = {m.to: m for m in OutboundEmail.objects.filter(kind="question_answered")}
+    assert set(sent) == {"auteur@example.org", "fan@example.org"}
+    assert sent["fan@example.org"].language == "en"
+    assert f"/en/questions/{question.public_id}/" in sent["fan@example.org"].body_text
+    assert f"/fr/questions/{question.public_id}/" in sent["auteur@example.org"].body_text
