@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("questions.urls")),
+    path("", include("events.urls")),
 )
 
 if settings.DEBUG:
