@@ -32,11 +32,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "dsfr",
     "events",
     "questions",
     "media_pipeline",
+    "reach",
     "portal",
 ]
 

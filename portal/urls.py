@@ -9,12 +9,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("reach.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("questions.urls")),
     path("", include("events.urls")),
+    path("", include("reach.feed_urls")),
 )
 
 if settings.DEBUG:

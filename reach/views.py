@@ -1,0 +1,70 @@
+from math import ceil
+
+from csp.decorators import csp_replace
+from django.conf import settings
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.db.models import Count, Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import cache_control
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+
+from reach.selectors import embeddable_question
+from reach.sitemaps import SITEMAPS
+
+
+@require_safe
+@cache_control(public=True, max_age=24 * 3600)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap_url = settings.SITE_URL + reverse("reach:sitemap")
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /i18n/", f"Sitemap: {sitemap_url}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@x_robots_tag
+def sitemap_index(request: HttpRequest) -> TemplateResponse:
+    """Index of the sitemap pages, counted in the database rather than by loading every item."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        stats = sitemap.items().aggregate(count=Count("pk"), lastmod=Max("updated_at"))
+        url_count = stats["count"] * len(sitemap._languages())
+        url = settings.SITE_URL + reverse("reach:sitemap_section", kwargs={"section": section})
+        for page in range(1, max(1, ceil(url_count / sitemap.limit)) + 1):
+            location = url if page == 1 else f"{url}?p={page}"
+            entries.append(SitemapIndexItem(location, stats["lastmod"]))
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+def _embed_language(request: HttpRequest) -> str:
+    """`?lang=` chosen by the embedding site, else the visitor's language (LocaleMiddleware)."""
+    requested = request.GET.get("lang", "")
+    if requested and translation.check_for_language(requested):
+        return translation.get_supported_language_variant(requested)
+    return translation.get_language()
+
+
+@require_safe
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+@cache_control(public=True, max_age=5 * 60)
+def embed(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The answer's player alone, for any site to frame (the only page allowed in a frame)."""
+    question = get_object_or_404(embeddable_question(public_id))
+    with translation.override(_embed_language(request)):
+        return render(
+            request,
+            "reach/embed.html",
+            {
+                "question": question,
+                "video": question.answer_video,
+                "question_url": settings.SITE_URL + question.get_absolute_url(),
+            },
+        )

@@ -1,0 +1,54 @@
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from media_pipeline.models import AnswerVideo, Caption, VideoState
+from questions.models import QuestionState
+from tests.factories import QuestionFactory
+
+# Stand-ins for the pipeline's outputs: the outputs under test are feeds and pages that point at
+# these files, not the media themselves (the pipeline's own tests cover real ffmpeg outputs).
+MP4_BYTES = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 1000
+POSTER_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+
+
+def publish_answer(question, *, captions=("fr",)) -> AnswerVideo:
+    prefix = f"answers/{question.pk}/v1"
+    video = AnswerVideo.objects.create(
+        question=question,
+        state=VideoState.PUBLISHED,
+        progress=100,
+        duration_seconds=61.4,
+        width=1280,
+        height=720,
+        output_version="v1",
+        hls_master=default_storage.save(f"{prefix}/master.m3u8", ContentFile(b"#EXTM3U\n")),
+        mp4=default_storage.save(f"{prefix}/answer.mp4", ContentFile(MP4_BYTES)),
+        poster=default_storage.save(f"{prefix}/poster.jpg", ContentFile(POSTER_BYTES)),
+        published_at=timezone.now(),
+    )
+    for language in captions:
+        Caption.objects.create(
+            video=video,
+            language=language,
+            file=default_storage.save(
+                f"{prefix}/captions-{language}.vtt", ContentFile(b"WEBVTT\n")
+            ),
+        )
+    question.state = QuestionState.ANSWERED
+    question.answered_at = video.published_at
+    question.save(update_fields=["state", "answered_at"])
+    return video
+
+
+@pytest.fixture
+def answered_question(db):
+    """A factory: an answered question whose video is published."""
+
+    def make(**kwargs):
+        question = QuestionFactory(state=QuestionState.SELECTED, **kwargs)
+        publish_answer(question)
+        return question
+
+    return make

@@ -1,0 +1,132 @@
+"""The embeddable player: only the player, captions and a link back; framable by any site."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from media_pipeline.models import VideoState
+from questions.models import QuestionState
+from tests.factories import QuestionFactory
+
+pytestmark = pytest.mark.django_db
+SITE = "https://horslesmurs.example"
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, in document order."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def all(self, tag) -> list[dict]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
+
+
+def embed_url(question) -> str:
+    return reverse("reach:embed", kwargs={"public_id": question.public_id})
+
+
+def test_embed_shows_the_player_with_captions_and_a_link_back(client, answered_question):
+    question = answered_question(title="Et la Méditerranée ?")
+    video = question.answer_video
+
+    response = client.get(embed_url(question), HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 200
+    page = Elements(response.content.decode())
+    (player,) = page.all("video")
+    assert player["poster"] == f"{SITE}/media/{video.poster.name}"
+    assert "controls" in player
+    sources = {source["type"]: source["src"] for source in page.all("source")}
+    assert sources == {
+        "application/vnd.apple.mpegurl": f"{SITE}/media/{video.hls_master.name}",
+        "video/mp4": f"{SITE}/media/{video.mp4.name}",
+    }
+    (track,) = page.all("track")
+    assert track["kind"] == "captions"
+    assert track["srclang"] == "fr"
+    assert "default" in track
+    with translation.override("fr"):
+        back = SITE + question.get_absolute_url()  # the accented slug, percent-encoded
+    assert back.endswith("/et-la-m%C3%A9diterran%C3%A9e/")
+    assert back in [a["href"] for a in page.all("a")]
+    assert {"rel": "canonical", "href": back} in page.all("link")
+    # Only the player: no site header, navigation, forms or footer.
+    assert not page.all("header") and not page.all("nav") and not page.all("form")
+    assert {"name": "robots", "content": "noindex"} in page.all("meta")
+
+
+def test_embed_language_follows_lang_parameter(client, answered_question):
+    question = answered_question()
+    response = client.get(embed_url(question) + "?lang=ar", HTTP_ACCEPT_LANGUAGE="fr")
+    page = Elements(response.content.decode())
+    (html,) = page.all("html")
+    assert html == {"lang": "ar", "dir": "rtl"}
+    assert f"{SITE}/ar/questions/{question.public_id}/{question.slug}/" in [
+        a["href"] for a in page.all("a")
+    ]
+
+
+def test_embed_may_be_framed_by_any_site_while_other_pages_may_not(client, answered_question):
+    question = answered_question()
+
+    embed = client.get(embed_url(question))
+    page = client.get(question.get_absolute_url())
+
+    assert embed.status_code == page.status_code == 200
+    assert "X-Frame-Options" not in embed
+    assert page["X-Frame-Options"] == "DENY"
+
+
+def test_embed_csp_lets_any_site_frame_it(client, settings, answered_question):
+    # The production policy forbids framing; the embed replaces that one directive only.
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "csp.middleware.CSPMiddleware"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'self'"], "frame-ancestors": ["'none'"]}
+    }
+    question = answered_question()
+
+    embed_policy = client.get(embed_url(question))["Content-Security-Policy"]
+    page_policy = client.get(question.get_absolute_url())["Content-Security-Policy"]
+
+    assert "frame-ancestors *" in embed_policy
+    assert "default-src 'self'" in embed_policy
+    assert "frame-ancestors 'none'" in page_policy
+
+
+def test_embed_is_404_unless_public_with_a_published_video(client, answered_question):
+    unpublished = answered_question()
+    unpublished.answer_video.state = VideoState.READY
+    unpublished.answer_video.save(update_fields=["state"])
+    without_video = QuestionFactory(state=QuestionState.APPROVED)
+    withdrawn = answered_question()
+    withdrawn.state = QuestionState.REJECTED
+    withdrawn.save(update_fields=["state"])
+
+    for question in (unpublished, without_video, withdrawn):
+        response = client.get(embed_url(question))
+        assert response.status_code == 404
+    assert client.get("/embed/nope/").status_code == 404
+
+
+def test_embed_never_shows_the_authors_email(client, answered_question):
+    question = answered_question(email="auteur.secret@example.org")
+    assert "@" not in client.get(embed_url(question)).content.decode()
+
+
+def test_embed_query_count(client, answered_question, django_assert_max_num_queries):
+    question = answered_question()
+    with django_assert_max_num_queries(2):
+        assert client.get(embed_url(question)).status_code == 200

@@ -1,0 +1,105 @@
+"""Sitemap index, sections with hreflang alternates, and robots.txt, parsed as a crawler would."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+
+from questions.models import QuestionState
+from tests.factories import QuestionFactory
+
+pytestmark = pytest.mark.django_db
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SITE = "https://horslesmurs.example"
+LANGUAGES = [code for code, _ in django_settings.LANGUAGES]
+
+
+@pytest.fixture(autouse=True)
+def fresh(settings):
+    settings.SITE_URL = SITE
+    cache.clear()  # the sitemap views are cached
+
+
+def get_xml(client, url) -> ET.Element:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return ET.fromstring(response.content)
+
+
+def section_urls(client) -> list[str]:
+    root = get_xml(client, "/sitemap.xml")
+    return [loc.text for loc in root.iter(f"{SM}loc")]
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert f"Sitemap: {SITE}/sitemap.xml" in lines
+
+
+def test_public_questions_are_listed_in_every_language_with_alternates(client):
+    public = QuestionFactory(state=QuestionState.APPROVED)
+    hidden = [
+        QuestionFactory(state=state)
+        for state in (QuestionState.UNCONFIRMED, QuestionState.SUBMITTED, QuestionState.REJECTED)
+    ]
+
+    sections = section_urls(client)
+    assert f"{SITE}/sitemap-questions.xml" in sections
+    root = get_xml(client, "/sitemap-questions.xml")
+
+    entries = root.findall(f"{SM}url")
+    assert len(entries) == len(LANGUAGES)
+    path = f"/questions/{public.public_id}/{public.slug}/"
+    assert sorted(entry.findtext(f"{SM}loc") for entry in entries) == sorted(
+        f"{SITE}/{language}{path}" for language in LANGUAGES
+    )
+    alternates = {
+        link.get("hreflang"): link.get("href") for link in entries[0].findall(f"{XHTML}link")
+    }
+    assert alternates == {
+        **{language: f"{SITE}/{language}{path}" for language in LANGUAGES},
+        "x-default": f"{SITE}{path}",
+    }
+    assert entries[0].findtext(f"{SM}lastmod")
+    body = client.get("/sitemap-questions.xml").content.decode()
+    for question in hidden:
+        assert question.public_id not in body
+
+
+def test_sitemap_never_contains_email_addresses(client):
+    QuestionFactory(email="auteur.secret@example.org")
+    for url in ["/sitemap.xml", *section_urls(client)]:
+        assert "@" not in client.get(url.removeprefix(SITE)).content.decode()
+
+
+def test_sitemap_query_count_is_constant(client, django_assert_max_num_queries):
+    QuestionFactory.create_batch(2)
+    with django_assert_max_num_queries(2):
+        client.get("/sitemap-questions.xml")
+    cache.clear()
+    QuestionFactory.create_batch(20)
+    with django_assert_max_num_queries(2):
+        root = get_xml(client, "/sitemap-questions.xml")
+    assert len(root.findall(f"{SM}url")) == 22 * len(LANGUAGES)
+    with django_assert_max_num_queries(4):
+        get_xml(client, "/sitemap.xml")
+
+
+def test_sitemap_index_pages_large_sections(client, settings, monkeypatch):
+    from reach.sitemaps import QuestionSitemap
+
+    monkeypatch.setattr(QuestionSitemap, "limit", 10)  # 3 questions × 6 languages = 2 pages
+    QuestionFactory.create_batch(3)
+    sections = section_urls(client)
+    assert f"{SITE}/sitemap-questions.xml" in sections
+    assert f"{SITE}/sitemap-questions.xml?p=2" in sections
+    assert f"{SITE}/sitemap-questions.xml?p=3" not in sections
+    page_two = get_xml(client, "/sitemap-questions.xml?p=2")
+    assert len(page_two.findall(f"{SM}url")) == 8
