@@ -1,4 +1,5 @@
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -149,3 +150,40 @@ class Caption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.video_id}:{self.language}"
+
+
+class UploadSession(models.Model):
+    """A resumable (tus 1.0) upload in progress: bytes land in a local temporary file."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("declared type"), max_length=100)
+    length = models.BigIntegerField(_("length (bytes)"))
+    offset = models.BigIntegerField(_("received (bytes)"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("upload in progress")
+        verbose_name_plural = _("uploads in progress")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(offset__gte=0) & Q(offset__lte=models.F("length")),
+                name="upload_offset_within_length",
+            ),
+        ]
+        indexes = [models.Index(fields=["updated_at"], name="upload_updated_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.pk} ({self.offset}/{self.length})"
+
+    @property
+    def temp_path(self) -> Path:
+        return Path(settings.UPLOAD_TEMP_DIR) / "tus" / f"{self.pk.hex}.part"

@@ -246,6 +246,8 @@ MEDIA_TRANSCODE_TIMEOUT_SECONDS = env.int("MEDIA_TRANSCODE_TIMEOUT_SECONDS", def
 MEDIA_PROCESSING_DEADLINE_SECONDS = env.int("MEDIA_PROCESSING_DEADLINE_SECONDS", default=70 * 60)
 MEDIA_MAX_ATTEMPTS = env.int("MEDIA_MAX_ATTEMPTS", default=3)
 UPLOAD_ABANDONED_AFTER_SECONDS = env.int("UPLOAD_ABANDONED_AFTER_SECONDS", default=24 * 3600)
+# First wait before retrying a transcode whose storage failed; doubles on each retry.
+MEDIA_STORAGE_RETRY_BASE_SECONDS = env.int("MEDIA_STORAGE_RETRY_BASE_SECONDS", default=15)
 
 # --- Questions ----------------------------------------------------------------------------------
 QUESTION_CONFIRMATION_MAX_AGE_SECONDS = env.int(
@@ -291,4 +293,9 @@ LOGGING = {
 # --- Periodic jobs (Celery beat); each task is thin and idempotent ------------------------------
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-outbox": {"task": "questions.sweep_outbox", "schedule": 60.0},
+    "sweep-stuck-videos": {"task": "media_pipeline.tasks.sweep_stuck_videos", "schedule": 120.0},
+    "clean-abandoned-uploads": {
+        "task": "media_pipeline.tasks.clean_abandoned_uploads",
+        "schedule": 3600.0,
+    },
 }

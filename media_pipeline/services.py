@@ -1,0 +1,563 @@
+"""Business actions on answer videos: the only code that changes their state.
+
+Pipeline: `attach_source` (state `uploaded`, processing queued after commit) → `process_video`
+(claims the video, probes, transcodes, stores a new output version, then points the video at it
+in one transaction) → `publish_video`. Crash recovery comes from the database: a claim has a
+deadline, and `sweep_stuck_videos` re-queues or fails videos whose worker died.
+"""
+
+import logging
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from media_pipeline import storage_ops
+from media_pipeline.exceptions import (
+    InvalidMedia,
+    PublishRefused,
+    RetryRefused,
+    TranscodeFailed,
+    TransientStorageError,
+    UploadRefused,
+)
+from media_pipeline.models import (
+    AnswerVideo,
+    Caption,
+    Rendition,
+    UploadSession,
+    VideoState,
+    private_storage,
+)
+from media_pipeline.probe import ProbeFacts, probe_file
+from media_pipeline.transcode import TranscodeResult, transcode
+from media_pipeline.webvtt import validate_webvtt
+from questions.models import Question, QuestionState
+from questions.services import mark_question_answered
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_SAVE_INTERVAL = 0.5  # seconds: at most two progress writes a second
+ACCEPTED_VIDEO_TYPES = {
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "video/x-m4v": ".m4v",
+    "video/x-matroska": ".mkv",
+    "video/webm": ".webm",
+    "video/x-msvideo": ".avi",
+    "video/mpeg": ".mpg",
+    "video/mp2t": ".ts",
+    "video/3gpp": ".3gp",
+    "application/mxf": ".mxf",
+}
+ACCEPTED_EXTENSIONS = {*ACCEPTED_VIDEO_TYPES.values(), ".mpeg", ".mts", ".m2ts", ".mkv"}
+
+
+def outputs_prefix(video: AnswerVideo) -> str:
+    return f"answers/{video.question.public_id}"
+
+
+def public_storage():
+    return storages["default"]
+
+
+def queue_processing(video: AnswerVideo) -> None:
+    """Send the transcode task once the current transaction has committed."""
+    from media_pipeline.tasks import transcode_video
+
+    video_id = video.pk
+    transaction.on_commit(lambda: transcode_video.delay(video_id))
+
+
+# --- Sources -------------------------------------------------------------------------------------
+
+
+def check_question_accepts_answer(question: Question) -> None:
+    if question.state != QuestionState.SELECTED:
+        raise UploadRefused(
+            _("Only a question selected for an answer can receive a video."), status=409
+        )
+
+
+def attach_source(*, question: Question, file: File, actor: AbstractBaseUser | None) -> AnswerVideo:
+    """Store `file` as the video's (private) source, mark it `uploaded`, queue processing.
+
+    The (possibly large) copy to storage happens before the transaction, not inside it.
+    """
+    check_question_accepts_answer(question)
+    source_storage = private_storage()
+    name = source_storage.save(f"sources/{question.public_id}/{uuid.uuid4().hex}", file)
+    try:
+        with transaction.atomic():
+            video, _created = AnswerVideo.objects.select_for_update().get_or_create(
+                question=question
+            )
+            if video.state == VideoState.PUBLISHED:
+                raise UploadRefused(_("This answer is already published."), status=409)
+            previous_source = video.source.name
+            video.source.name = name
+            video.source_size = source_storage.size(name)
+            video.uploaded_by = actor if getattr(actor, "pk", None) else None
+            video.state = VideoState.UPLOADED
+            video.progress = 0
+            video.attempts = 0
+            video.probe = {}
+            video.error_reason = video.error_log = ""
+            video.uploaded_at = timezone.now()
+            video.processing_deadline = None
+            video.save()
+            if previous_source:
+                transaction.on_commit(
+                    lambda: storage_ops.delete_names(source_storage, [previous_source])
+                )
+            queue_processing(video)
+    except BaseException:
+        storage_ops.delete_names(source_storage, [name])
+        raise
+    return video
+
+
+# --- Processing ----------------------------------------------------------------------------------
+
+
+def claim_video(*, video_id: int) -> tuple[AnswerVideo, int] | None:
+    """Move an `uploaded` video to `processing` with a deadline; None when there is nothing to do.
+
+    The attempt number is the claim's token: a stale worker's writes are ignored.
+    """
+    with transaction.atomic():
+        video = (
+            AnswerVideo.objects.select_for_update().select_related("question").filter(pk=video_id)
+        ).first()
+        if video is None or video.state != VideoState.UPLOADED:
+            return None
+        if video.attempts >= settings.MEDIA_MAX_ATTEMPTS:
+            fail(video, _("Processing was interrupted too many times; try again later."), "")
+            return None
+        now = timezone.now()
+        video.state = VideoState.PROCESSING
+        video.attempts += 1
+        video.progress = 0
+        video.processing_started_at = now
+        video.processing_deadline = now + timedelta(
+            seconds=settings.MEDIA_PROCESSING_DEADLINE_SECONDS
+        )
+        video.error_reason = video.error_log = ""
+        video.save()
+    return video, video.attempts
+
+
+def claimed(video_id: int, attempt: int):
+    return AnswerVideo.objects.filter(pk=video_id, state=VideoState.PROCESSING, attempts=attempt)
+
+
+def fail(video: AnswerVideo, reason: str, log: str) -> None:
+    video.state = VideoState.FAILED
+    video.error_reason = reason
+    video.error_log = log
+    video.processing_deadline = None
+    video.save()
+
+
+def progress_recorder(video_id: int, attempt: int) -> Callable[[float], None]:
+    last_saved = {"at": 0.0, "value": -1.0}
+
+    def record(percent: float) -> None:
+        now = time.monotonic()
+        if percent < 100 and now - last_saved["at"] < PROGRESS_SAVE_INTERVAL:
+            return
+        if percent == last_saved["value"]:
+            return
+        last_saved.update(at=now, value=percent)
+        claimed(video_id, attempt).update(progress=round(max(0.0, min(100.0, percent)), 1))
+
+    return record
+
+
+def work_folder(video_id: int, attempt: int) -> Path:
+    """A local folder per attempt; folders of earlier (dead) attempts of the video are removed."""
+    root = Path(settings.UPLOAD_TEMP_DIR) / "transcode"
+    root.mkdir(parents=True, exist_ok=True)
+    for stale in root.glob(f"video-{video_id}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"video-{video_id}-{attempt}-", dir=root))
+
+
+def remove_orphan_outputs(video: AnswerVideo) -> None:
+    """Delete output versions other than the current one (left by a worker that died)."""
+    storage = public_storage()
+    prefix = outputs_prefix(video)
+    try:
+        folders, _files = storage.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for folder in folders:
+        if folder not in (video.output_version, "captions"):
+            storage_ops.delete_tree(storage, f"{prefix}/{folder}")
+
+
+def process_video(*, video_id: int) -> AnswerVideo | None:
+    """Probe and transcode a video, store its outputs, and make it `ready` (or `failed`)."""
+    claim = claim_video(video_id=video_id)
+    if claim is None:
+        return None
+    video, attempt = claim
+    folder = work_folder(video_id, attempt)
+    try:
+        remove_orphan_outputs(video)
+        source = folder / "source"
+        try:
+            storage_ops.download_to(private_storage(), video.source.name, source)
+        except (FileNotFoundError, ValueError) as error:
+            raise InvalidMedia(
+                _("The uploaded file is missing; upload it again."), str(error)
+            ) from error
+        facts = probe_file(source)
+        claimed(video_id, attempt).update(
+            probe=facts.as_dict(),
+            duration_seconds=facts.duration,
+            width=facts.width,
+            height=facts.height,
+        )
+        outputs = folder / "outputs"
+        outputs.mkdir()
+        result = transcode(
+            source=source,
+            folder=outputs,
+            facts=facts,
+            on_progress=progress_recorder(video_id, attempt),
+        )
+        return store_outputs(video=video, attempt=attempt, result=result, facts=facts)
+    except (InvalidMedia, TranscodeFailed) as error:
+        with transaction.atomic():
+            locked = claimed(video_id, attempt).select_for_update().first()
+            if locked:
+                fail(locked, error.reason, error.log)
+        return None
+    except TransientStorageError:
+        # Give the claim back; the task retries with backoff and claims it again.
+        claimed(video_id, attempt).update(
+            state=VideoState.UPLOADED, attempts=F("attempts") - 1, processing_deadline=None
+        )
+        raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def store_outputs(
+    *, video: AnswerVideo, attempt: int, result: TranscodeResult, facts: ProbeFacts
+) -> AnswerVideo | None:
+    """Upload outputs under a new version prefix, then switch the video to it atomically."""
+    storage = public_storage()
+    version = f"v{uuid.uuid4().hex[:12]}"
+    prefix = f"{outputs_prefix(video)}/{version}"
+    stored = storage_ops.upload_folder(storage, result.folder, prefix)
+    with transaction.atomic():
+        locked = claimed(video.pk, attempt).select_for_update().first()
+        if locked is None:
+            # Another attempt took over (or staff changed the video): ours is not wanted.
+            transaction.on_commit(lambda: storage_ops.delete_tree(storage, prefix))
+            return None
+        previous_version = locked.output_version
+        locked.output_version = version
+        locked.hls_master.name = f"{prefix}/{result.master}"
+        locked.mp4.name = f"{prefix}/{result.mp4}"
+        locked.poster.name = f"{prefix}/{result.poster}"
+        locked.poster_small.name = f"{prefix}/{result.poster_small}"
+        locked.state = VideoState.READY
+        locked.progress = 100
+        locked.ready_at = timezone.now()
+        locked.processing_deadline = None
+        locked.error_log = result.log[-4000:]
+        locked.save()
+        locked.renditions.all().delete()
+        Rendition.objects.bulk_create(
+            Rendition(
+                video=locked,
+                name=rung.name,
+                width=rung.width,
+                height=rung.height,
+                video_bitrate=rung.video_bitrate,
+                audio_bitrate=rung.audio_bitrate,
+                playlist=f"{prefix}/{rung.name}/index.m3u8",
+            )
+            for rung in result.rungs
+        )
+        if previous_version and previous_version != version:
+            old_prefix = f"{outputs_prefix(locked)}/{previous_version}"
+            transaction.on_commit(lambda: storage_ops.delete_tree(storage, old_prefix))
+    logger.info("video %s ready: %d files under %s", video.pk, len(stored), prefix)
+    return locked
+
+
+def give_up_on_storage(*, video_id: int, log: str) -> None:
+    """The storage stayed unavailable through every retry: the video fails, staff may retry."""
+    with transaction.atomic():
+        video = AnswerVideo.objects.select_for_update().filter(pk=video_id).first()
+        if video and video.state in (VideoState.UPLOADED, VideoState.PROCESSING):
+            fail(video, _("The file storage is unavailable; try again later."), log)
+
+
+@transaction.atomic
+def retry_video(*, video: AnswerVideo, actor: AbstractBaseUser | None) -> AnswerVideo:
+    """Staff start a failed video again from its stored source."""
+    locked = AnswerVideo.objects.select_for_update().get(pk=video.pk)
+    if locked.state != VideoState.FAILED:
+        raise RetryRefused(_("Only a failed video can be processed again."))
+    if not locked.source:
+        raise RetryRefused(_("This video has no uploaded file; upload it again."))
+    locked.state = VideoState.UPLOADED
+    locked.attempts = 0
+    locked.progress = 0
+    locked.error_reason = locked.error_log = ""
+    locked.save()
+    queue_processing(locked)
+    return locked
+
+
+def sweep_stuck_videos() -> int:
+    """Re-queue videos whose worker died (past their deadline) or whose message was lost.
+
+    A video that keeps dying ends `failed` after MEDIA_MAX_ATTEMPTS attempts.
+    """
+    now = timezone.now()
+    forgotten_before = now - timedelta(seconds=settings.MEDIA_PROCESSING_DEADLINE_SECONDS)
+    stuck = AnswerVideo.objects.filter(
+        Q(state=VideoState.PROCESSING, processing_deadline__lt=now)
+        | Q(state=VideoState.UPLOADED, updated_at__lt=forgotten_before)
+    ).values_list("pk", flat=True)
+    swept = 0
+    for video_id in list(stuck):
+        with transaction.atomic():
+            video = AnswerVideo.objects.select_for_update().filter(pk=video_id).first()
+            if video is None:
+                continue
+            if video.state == VideoState.PROCESSING:
+                if video.processing_deadline is None or video.processing_deadline >= now:
+                    continue
+                if video.attempts >= settings.MEDIA_MAX_ATTEMPTS:
+                    fail(
+                        video,
+                        _("Processing was interrupted %(count)d times; it was stopped.")
+                        % {"count": video.attempts},
+                        "",
+                    )
+                    swept += 1
+                    continue
+                video.state = VideoState.UPLOADED
+                video.processing_deadline = None
+                video.save()
+            elif video.state != VideoState.UPLOADED:
+                continue
+            else:
+                video.save(update_fields=["updated_at"])
+            queue_processing(video)
+            swept += 1
+    return swept
+
+
+# --- Captions, transcript, publication -----------------------------------------------------------
+
+
+@transaction.atomic
+def set_caption(*, video: AnswerVideo, language: str, content: bytes, label: str = "") -> Caption:
+    """Validate a WebVTT file and make it the video's captions in `language` (replacing any)."""
+    validate_webvtt(content)
+    if language not in dict(settings.LANGUAGES):
+        raise PublishRefused(_("Unknown language."))
+    caption = Caption.objects.select_for_update().filter(video=video, language=language).first()
+    previous = caption.file.name if caption else ""
+    caption = caption or Caption(video=video, language=language)
+    caption.label = label or str(dict(settings.LANGUAGES)[language])
+    name = f"{video.question.public_id}-{language}-{uuid.uuid4().hex[:8]}.vtt"
+    caption.file.save(name, ContentFile(content), save=False)
+    caption.save()
+    if previous:
+        storage = caption.file.storage
+        transaction.on_commit(lambda: storage_ops.delete_names(storage, [previous]))
+    return caption
+
+
+@transaction.atomic
+def delete_caption(*, caption: Caption) -> None:
+    name, storage = caption.file.name, caption.file.storage
+    caption.delete()
+    transaction.on_commit(lambda: storage_ops.delete_names(storage, [name]))
+
+
+@transaction.atomic
+def set_transcript(*, video: AnswerVideo, text: str) -> AnswerVideo:
+    locked = AnswerVideo.objects.select_for_update().get(pk=video.pk)
+    locked.transcript = text.strip()
+    locked.save(update_fields=["transcript", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def publish_video(*, video: AnswerVideo, actor: AbstractBaseUser | None) -> AnswerVideo:
+    """Publish a ready video: the question becomes `answered` and its people are told."""
+    locked = AnswerVideo.objects.select_for_update().select_related("question").get(pk=video.pk)
+    if locked.state == VideoState.PUBLISHED:
+        raise PublishRefused(_("This answer is already published."))
+    if locked.state != VideoState.READY:
+        raise PublishRefused(_("Only a processed video (state “ready”) can be published."))
+    if not locked.transcript and not locked.captions.filter(language="fr").exists():
+        raise PublishRefused(
+            _(
+                "Add French captions or a transcript before publishing: the answer must be "
+                "accessible."
+            )
+        )
+    locked.state = VideoState.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save()
+    mark_question_answered(question=locked.question, actor=actor)
+    return locked
+
+
+# --- Resumable uploads (tus 1.0 core) ------------------------------------------------------------
+
+
+def check_declared_file(*, length: int, content_type: str, filename: str) -> str:
+    """Refuse up front what can never be an acceptable video; return the content type kept."""
+    if length <= 0:
+        raise UploadRefused(_("The file is empty."))
+    if length > settings.MEDIA_MAX_UPLOAD_BYTES:
+        raise UploadRefused(
+            _("The file is larger than the limit (%(limit)d MB).")
+            % {"limit": settings.MEDIA_MAX_UPLOAD_BYTES // 1024**2},
+            status=413,
+        )
+    extension = Path(filename).suffix.lower()
+    content_type = content_type.split(";")[0].strip().lower()
+    if content_type not in ACCEPTED_VIDEO_TYPES and not (
+        content_type in ("", "application/octet-stream") and extension in ACCEPTED_EXTENSIONS
+    ):
+        raise UploadRefused(
+            _("This type of file (%(type)s) is not accepted: upload a video (MP4, MOV, MKV, WebM).")
+            % {"type": content_type or extension or "?"},
+            status=415,
+        )
+    return content_type or "application/octet-stream"
+
+
+@transaction.atomic
+def create_upload(
+    *, question: Question, user: AbstractBaseUser, length: int, content_type: str, filename: str
+) -> UploadSession:
+    check_question_accepts_answer(question)
+    if getattr(question, "answer_video", None) and question.answer_video.state in (
+        VideoState.PUBLISHED,
+    ):
+        raise UploadRefused(_("This answer is already published."), status=409)
+    content_type = check_declared_file(length=length, content_type=content_type, filename=filename)
+    session = UploadSession.objects.create(
+        question=question,
+        created_by=user,
+        length=length,
+        content_type=content_type,
+        filename=Path(filename).name[:255],
+    )
+    session.temp_path.parent.mkdir(parents=True, exist_ok=True)
+    session.temp_path.touch()
+    return session
+
+
+def received_bytes(session: UploadSession) -> int:
+    """The file on disk is the truth: a crash between writing and saving the offset loses
+    nothing."""
+    try:
+        return min(session.temp_path.stat().st_size, session.length)
+    except FileNotFoundError:
+        return 0
+
+
+def append_chunk(
+    *, session: UploadSession, offset: int, stream, chunk_length: int | None
+) -> UploadSession:
+    """Append a request body to the upload in constant memory; finish the upload when complete.
+
+    The file is locked while writing, so two PATCH requests of the same upload cannot interleave.
+    """
+    import fcntl
+
+    if session.completed_at:
+        raise UploadRefused(_("This upload is already complete."), status=409)
+    path = session.temp_path
+    if not path.exists():
+        raise UploadRefused(_("This upload has expired; start again."), status=410)
+    with open(path, "ab") as target:
+        try:
+            fcntl.flock(target, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise UploadRefused(_("This upload is already receiving data."), status=423) from error
+        current = target.tell()
+        if offset != current:
+            raise UploadRefused(_("The offset does not match the bytes received."), status=409)
+        remaining = session.length - current
+        if chunk_length is not None and chunk_length > remaining:
+            raise UploadRefused(_("The data exceeds the declared length."), status=413)
+        try:
+            while remaining > 0:
+                block = stream.read(min(storage_ops.COPY_CHUNK, remaining))
+                if not block:
+                    break
+                target.write(block)
+                remaining -= len(block)
+        finally:
+            target.flush()
+            received = target.tell()
+            UploadSession.objects.filter(pk=session.pk).update(
+                offset=received, updated_at=timezone.now()
+            )
+        session.offset = received
+        if received == session.length:
+            finish_upload(session=session)  # still under the file lock: runs once
+    return session
+
+
+def finish_upload(*, session: UploadSession) -> AnswerVideo:
+    """Move the complete file to private storage and hand it to the pipeline.
+
+    Called under the upload's file lock, so it runs once per upload.
+    """
+    with open(session.temp_path, "rb") as handle:
+        video = attach_source(
+            question=session.question, file=File(handle, name="source"), actor=session.created_by
+        )
+    session.completed_at = timezone.now()
+    UploadSession.objects.filter(pk=session.pk).update(
+        completed_at=session.completed_at, updated_at=session.completed_at
+    )
+    session.temp_path.unlink(missing_ok=True)
+    return video
+
+
+@transaction.atomic
+def cancel_upload(*, session: UploadSession) -> None:
+    temp_path = session.temp_path
+    session.delete()
+    transaction.on_commit(lambda: temp_path.unlink(missing_ok=True))
+
+
+def clean_abandoned_uploads() -> int:
+    """Delete uploads untouched for UPLOAD_ABANDONED_AFTER_SECONDS, with their temporary files."""
+    limit = timezone.now() - timedelta(seconds=settings.UPLOAD_ABANDONED_AFTER_SECONDS)
+    cleaned = 0
+    for session in UploadSession.objects.filter(updated_at__lt=limit):
+        cancel_upload(session=session)
+        cleaned += 1
+    return cleaned

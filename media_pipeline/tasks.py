@@ -1,0 +1,44 @@
+"""Thin Celery tasks: ids in, reload, call a service. Routed: transcode_* to the `media` queue."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from media_pipeline import services
+from media_pipeline.exceptions import TransientStorageError
+
+logger = logging.getLogger(__name__)
+
+STORAGE_RETRIES = 5
+
+
+@shared_task(
+    bind=True,
+    name="media_pipeline.tasks.transcode_video",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=STORAGE_RETRIES,
+)
+def transcode_video(self, video_id: int) -> str:
+    """Process one video. Invalid media fails for good; storage hiccups retry with backoff."""
+    try:
+        video = services.process_video(video_id=video_id)
+    except TransientStorageError as error:
+        if self.request.retries >= STORAGE_RETRIES:
+            services.give_up_on_storage(video_id=video_id, log=str(error))
+            return "storage-unavailable"
+        countdown = min(600, settings.MEDIA_STORAGE_RETRY_BASE_SECONDS * 2**self.request.retries)
+        logger.warning("video %s: storage error, retry in %ss: %s", video_id, countdown, error)
+        raise self.retry(exc=error, countdown=countdown) from error
+    return video.state if video else "nothing-to-do"
+
+
+@shared_task(name="media_pipeline.tasks.sweep_stuck_videos")
+def sweep_stuck_videos() -> int:
+    return services.sweep_stuck_videos()
+
+
+@shared_task(name="media_pipeline.tasks.clean_abandoned_uploads")
+def clean_abandoned_uploads() -> int:
+    return services.clean_abandoned_uploads()

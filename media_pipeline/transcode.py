@@ -1,0 +1,247 @@
+"""One ffmpeg process turns a probed source into an HLS ladder, an MP4 fallback and a poster frame.
+
+The source is decoded once; a `split` filter feeds every rung of the ladder (H.264 + AAC, fMP4
+segments, a master playlist through `var_stream_map`), the progressive MP4 (`+faststart`) and the
+poster frame. Progress is read from `-progress pipe:1`.
+"""
+
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import ffmpeg
+from django.conf import settings
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from media_pipeline.exceptions import TranscodeFailed
+from media_pipeline.probe import ProbeFacts
+
+MASTER_PLAYLIST = "master.m3u8"
+MP4_NAME = "video.mp4"
+POSTER_FRAME = "poster-frame.png"
+POSTER_LARGE = ("poster.jpg", (1280, 720), "JPEG")
+POSTER_SMALL = ("poster-small.webp", (480, 270), "WEBP")
+MP4_MAX_HEIGHT = 720
+AUDIO_BITRATE = 128_000
+# Output shorter than this share of the probed duration means the input was cut short.
+MIN_OUTPUT_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str
+    width: int
+    height: int
+    video_bitrate: int
+    audio_bitrate: int
+
+
+@dataclass(frozen=True)
+class TranscodeResult:
+    folder: Path
+    rungs: list[Rung]
+    master: str  # paths relative to folder
+    mp4: str
+    poster: str
+    poster_small: str
+    log: str
+
+
+def even(value: float) -> int:
+    return max(2, int(round(value / 2)) * 2)
+
+
+def ladder_for(facts: ProbeFacts, heights: list[int] | None = None) -> list[Rung]:
+    """The rungs for this source: never above its height; the source's own height if smaller."""
+    heights = sorted(set(heights or settings.MEDIA_LADDER_HEIGHTS), reverse=True)
+    chosen = [height for height in heights if height <= facts.height] or [even(facts.height)]
+    rungs = []
+    for height in chosen:
+        width = even(facts.width * height / facts.height)
+        rungs.append(
+            Rung(
+                name=f"{height}p",
+                width=width,
+                height=height,
+                video_bitrate=video_bitrate(width, height, facts.fps),
+                audio_bitrate=AUDIO_BITRATE if facts.has_audio else 0,
+            )
+        )
+    return rungs
+
+
+def video_bitrate(width: int, height: int, fps: float) -> int:
+    """About 5 Mb/s for 1080p30, 2.2 Mb/s for 720p30, 0.55 Mb/s for 360p30; more for 60 fps."""
+    motion = 1.0 if fps <= 31 else 1.5
+    return max(250_000, int(2.4 * width * height * motion))
+
+
+def gop_frames(fps: float) -> int:
+    return max(1, round((fps or 25) * settings.MEDIA_HLS_SEGMENT_SECONDS))
+
+
+def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Rung]) -> list[str]:
+    source_input = ffmpeg.input(str(source), protocol_whitelist="file")
+    mp4_rung = next((rung for rung in rungs if rung.height <= MP4_MAX_HEIGHT), rungs[-1])
+    branches = source_input.video.filter_multi_output("split", len(rungs) + 2)
+    gop = gop_frames(facts.fps)
+    encoder = {
+        "c:v": "libx264",
+        "preset": settings.MEDIA_X264_PRESET,
+        "profile:v": "high",
+        "pix_fmt": "yuv420p",
+        "g": gop,
+        "keyint_min": gop,
+        "sc_threshold": 0,
+    }
+    audio = {"c:a": "aac", "ac": 2, "ar": 48000} if facts.has_audio else {}
+
+    hls_streams, per_stream, stream_map = [], {}, []
+    for index, rung in enumerate(rungs):
+        hls_streams.append(branches[index].filter("scale", rung.width, rung.height))
+        per_stream[f"b:v:{index}"] = rung.video_bitrate
+        per_stream[f"maxrate:v:{index}"] = int(rung.video_bitrate * 1.2)
+        per_stream[f"bufsize:v:{index}"] = rung.video_bitrate * 2
+        if facts.has_audio:
+            hls_streams.append(source_input.audio)
+            per_stream[f"b:a:{index}"] = rung.audio_bitrate
+            stream_map.append(f"v:{index},a:{index},name:{rung.name}")
+        else:
+            stream_map.append(f"v:{index},name:{rung.name}")
+    hls = ffmpeg.output(
+        *hls_streams,
+        str(folder / "%v" / "index.m3u8"),
+        format="hls",
+        hls_time=settings.MEDIA_HLS_SEGMENT_SECONDS,
+        hls_playlist_type="vod",
+        hls_segment_type="fmp4",
+        hls_flags="independent_segments",
+        hls_fmp4_init_filename="init.mp4",
+        hls_segment_filename=str(folder / "%v" / "segment-%05d.m4s"),
+        master_pl_name=MASTER_PLAYLIST,
+        var_stream_map=" ".join(stream_map),
+        **encoder,
+        **audio,
+        **per_stream,
+    )
+    mp4_streams = [branches[len(rungs)].filter("scale", mp4_rung.width, mp4_rung.height)]
+    if facts.has_audio:
+        mp4_streams.append(source_input.audio)
+    mp4 = ffmpeg.output(
+        *mp4_streams,
+        str(folder / MP4_NAME),
+        format="mp4",
+        movflags="+faststart",
+        **encoder,
+        **audio,
+        **{"b:v": mp4_rung.video_bitrate, "b:a": AUDIO_BITRATE},
+    )
+    poster_at = min(1.0, facts.duration / 3)
+    poster = ffmpeg.output(
+        branches[len(rungs) + 1].filter("select", f"gte(t,{poster_at:.3f})"),
+        str(folder / POSTER_FRAME),
+        **{"frames:v": 1, "update": 1},
+    )
+    return (
+        ffmpeg.merge_outputs(hls, mp4, poster)
+        .global_args("-hide_banner", "-nostdin", "-progress", "pipe:1", "-stats_period", "0.5")
+        .overwrite_output()
+        .compile(cmd=settings.FFMPEG_BINARY)
+    )
+
+
+def run_ffmpeg(
+    command: list[str], duration: float, on_progress: Callable[[float], None], timeout: float
+) -> tuple[str, float]:
+    """Run ffmpeg, report progress (0-100) as it goes; return (log tail, encoded seconds)."""
+    with tempfile.TemporaryFile() as stderr:
+        # Same process group as the worker: killing the worker's group kills ffmpeg too.
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        encoded = 0.0
+        try:
+            for raw_line in process.stdout:
+                key, _sep, value = raw_line.decode("ascii", "replace").strip().partition("=")
+                if key == "out_time_us" and value.lstrip("-").isdigit():
+                    encoded = max(encoded, int(value) / 1_000_000)
+                    on_progress(min(99.0, 100 * encoded / duration))
+            returncode = process.wait()
+        finally:
+            timer.cancel()
+            if process.poll() is None:  # an exception (soft time limit...) left it running
+                process.kill()
+                process.wait()
+        stderr.seek(0)
+        log = stderr.read().decode("utf-8", "replace")[-8000:]
+    if returncode != 0:
+        timed_out = returncode < 0 and not timer.is_alive()
+        raise TranscodeFailed(
+            _("Processing took too long and was stopped.")
+            if timed_out
+            else _("The video could not be converted: the file is damaged or incomplete."),
+            log=log,
+        )
+    return log, encoded
+
+
+def make_posters(folder: Path) -> tuple[str, str]:
+    frame = folder / POSTER_FRAME
+    if not frame.exists():
+        raise TranscodeFailed(_("No picture could be taken from the video for its poster."))
+    names = []
+    with Image.open(frame) as image:
+        image = image.convert("RGB")
+        for name, size, image_format in (POSTER_LARGE, POSTER_SMALL):
+            copy = image.copy()
+            copy.thumbnail(size, Image.Resampling.LANCZOS)
+            copy.save(folder / name, image_format, quality=85)
+            names.append(name)
+    frame.unlink()
+    return names[0], names[1]
+
+
+def transcode(
+    *,
+    source: Path,
+    folder: Path,
+    facts: ProbeFacts,
+    on_progress: Callable[[float], None],
+) -> TranscodeResult:
+    """Write all outputs into `folder` (an empty local folder) and describe them."""
+    rungs = ladder_for(facts)
+    for rung in rungs:
+        (folder / rung.name).mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    log, encoded = run_ffmpeg(
+        build_command(source, folder, facts, rungs),
+        facts.duration,
+        on_progress,
+        timeout=settings.MEDIA_TRANSCODE_TIMEOUT_SECONDS,
+    )
+    if encoded < facts.duration * MIN_OUTPUT_SHARE:
+        raise TranscodeFailed(
+            _(
+                "The video stops after %(encoded)d s of the %(duration)d s announced: the file is "
+                "truncated."
+            )
+            % {"encoded": encoded, "duration": facts.duration},
+            log=log,
+        )
+    poster, poster_small = make_posters(folder)
+    log += f"\ntranscoded in {time.monotonic() - started:.1f} s"
+    on_progress(100.0)
+    return TranscodeResult(
+        folder=folder,
+        rungs=rungs,
+        master=MASTER_PLAYLIST,
+        mp4=MP4_NAME,
+        poster=poster,
+        poster_small=poster_small,
+        log=log,
+    )

@@ -1,0 +1,235 @@
+import json
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import storages
+from PIL import Image
+
+from media_pipeline import services
+from media_pipeline.exceptions import PublishRefused
+from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.storage_ops import list_tree
+from tests.media_pipeline.conftest import attach, make_clip
+
+pytestmark = pytest.mark.django_db
+
+
+def stored_path(name: str) -> Path:
+    return Path(storages["default"].path(name))
+
+
+def top_level_atoms(path: Path) -> list[str]:
+    atoms, data = [], path.read_bytes()
+    position = 0
+    while position + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[position : position + 8])
+        if size == 1:
+            size = struct.unpack(">Q", data[position + 8 : position + 16])[0]
+        atoms.append(kind.decode("latin-1"))
+        if size < 8:
+            break
+        position += size
+    return atoms
+
+
+def ffprobe_json(path: Path) -> dict:
+    output = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    return json.loads(output)
+
+
+def test_a_clip_becomes_an_hls_ladder_an_mp4_and_posters(selected_question, clip):
+    video = attach(selected_question, clip)
+    assert video.state == VideoState.UPLOADED
+
+    services.process_video(video_id=video.pk)
+
+    video.refresh_from_db()
+    assert video.state == VideoState.READY, video.error_reason
+    assert video.progress == 100
+    assert round(video.duration_seconds) == 3
+    assert (video.width, video.height) == (640, 360)
+    assert video.probe["video_codec"] == "h264" and video.probe["audio_codec"] == "aac"
+    # The ladder stops at the source's height: no 720p for a 360p source.
+    renditions = list(video.renditions.values_list("name", "width", "height"))
+    assert renditions == [("360p", 640, 360), ("240p", 426, 240)]
+
+    master = stored_path(video.hls_master.name).read_text()
+    assert "360p/index.m3u8" in master and "240p/index.m3u8" in master
+    assert master.count("#EXT-X-STREAM-INF") == 2
+    read_back = ffprobe_json(stored_path(video.hls_master.name))
+    assert read_back["format"]["format_name"] == "hls"
+    heights = {s.get("height") for s in read_back["streams"] if s["codec_type"] == "video"}
+    assert heights == {360, 240}
+    assert round(float(read_back["format"]["duration"])) == 3
+
+    mp4 = stored_path(video.mp4.name)
+    atoms = top_level_atoms(mp4)
+    assert atoms.index("moov") < atoms.index("mdat"), atoms  # faststart: plays while loading
+    mp4_streams = ffprobe_json(mp4)["streams"]
+    assert {s["codec_name"] for s in mp4_streams} == {"h264", "aac"}
+
+    with Image.open(stored_path(video.poster.name)) as poster:
+        assert (poster.format, poster.size) == ("JPEG", (640, 360))
+    with Image.open(stored_path(video.poster_small.name)) as small:
+        assert (small.format, small.size) == ("WEBP", (480, 270))
+
+
+def test_a_rotated_phone_video_keeps_its_portrait_ladder(selected_question, tmp_path):
+    base = make_clip(tmp_path / "landscape.mp4", seconds=2, size="480x360", audio=False)
+    rotated = tmp_path / "phone.mp4"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(base),
+            "-c",
+            "copy",
+            "-metadata:s:v:0",
+            "rotate=90",
+            str(rotated),
+        ],
+        check=True,
+        timeout=60,
+    )
+    video = attach(selected_question, rotated)
+    services.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.READY, video.error_reason
+    assert (video.width, video.height) == (360, 480)
+    assert list(video.renditions.values_list("name", "width", "height")) == [
+        ("360p", 270, 360),
+        ("240p", 180, 240),
+    ]
+    with Image.open(stored_path(video.poster.name)) as poster:
+        assert poster.size == (360, 480)
+
+
+def hostile_text(folder: Path) -> Path:
+    path = folder / "notes.mp4"
+    path.write_text("Ceci n'est pas une vidéo.\n" * 50)
+    return path
+
+
+def hostile_empty(folder: Path) -> Path:
+    path = folder / "empty.mp4"
+    path.write_bytes(b"")
+    return path
+
+
+def hostile_audio_only(folder: Path) -> Path:
+    return make_clip(folder / "tone.mp4", seconds=2, video=False)
+
+
+def hostile_truncated(folder: Path) -> Path:
+    whole = make_clip(folder / "whole.mp4", seconds=3).read_bytes()
+    path = folder / "truncated.mp4"
+    path.write_bytes(whole[: len(whole) // 2])  # index (moov) at the end: now missing
+    return path
+
+
+def hostile_truncated_faststart(folder: Path) -> Path:
+    whole = make_clip(folder / "whole-fs.mp4", seconds=4, faststart=True).read_bytes()
+    path = folder / "truncated-fs.mp4"
+    path.write_bytes(whole[: len(whole) // 2])  # index intact, half of the pictures gone
+    return path
+
+
+def hostile_playlist(folder: Path) -> Path:
+    """Plays fine with ffmpeg: the HLS demuxer would read any local file it lists."""
+    segment = make_clip(folder / "segment.mp4", seconds=2)
+    path = folder / "playlist.mp4"
+    path.write_text(f"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n{segment}\n#EXT-X-ENDLIST\n")
+    return path
+
+
+def hostile_playlist_of_secrets(folder: Path) -> Path:
+    path = folder / "secrets.mp4"
+    path.write_text("#EXTM3U\n#EXTINF:2,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n")
+    return path
+
+
+def hostile_concat_list(folder: Path) -> Path:
+    segment = make_clip(folder / "part.mp4", seconds=2)
+    path = folder / "list.mp4"
+    path.write_text(f"ffconcat version 1.0\nfile '{segment}'\n")
+    return path
+
+
+def hostile_png(folder: Path) -> Path:
+    path = folder / "picture.mp4"
+    Image.new("RGB", (64, 48), "navy").save(path, "PNG")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make_file", "reason_part"),
+    [
+        (hostile_text, "could not be read"),
+        (hostile_empty, "empty"),
+        (hostile_audio_only, "no video track"),
+        (hostile_truncated, "could not be read"),
+        (hostile_truncated_faststart, "truncated"),
+        (hostile_playlist, "playlist"),
+        (hostile_playlist_of_secrets, "playlist"),
+        (hostile_concat_list, "playlist"),
+        (hostile_png, "image"),
+    ],
+)
+def test_hostile_files_fail_with_a_reason_and_publish_nothing(
+    selected_question, tmp_path, make_file, reason_part, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    video = attach(selected_question, make_file(tmp_path))
+    services.set_transcript(video=video, text="Transcription.")
+
+    services.process_video(video_id=video.pk)
+
+    video.refresh_from_db()
+    assert video.state == VideoState.FAILED
+    assert reason_part in video.error_reason
+    assert not video.hls_master and not video.mp4 and not video.renditions.exists()
+    assert list_tree(storages["default"], "answers") == []
+    with pytest.raises(PublishRefused):
+        services.publish_video(video=video, actor=None)
+    selected_question.refresh_from_db()
+    assert selected_question.state == "selected"
+
+
+def test_a_new_source_replaces_the_previous_version_without_leaving_files(
+    selected_question, clip, tmp_path, django_capture_on_commit_callbacks
+):
+    first = services.process_video(video_id=attach(selected_question, clip).pk)
+    first_files = list_tree(storages["default"], "answers")
+    first_source = first.source.name
+
+    other = make_clip(tmp_path / "second.mp4", seconds=2, size="320x240")
+    with django_capture_on_commit_callbacks(execute=True):
+        video = attach(selected_question, other)
+        with_second = services.process_video(video_id=video.pk)
+
+    files = list_tree(storages["default"], "answers")
+    assert with_second.output_version != first.output_version
+    assert all(f"/{with_second.output_version}/" in name for name in files)
+    assert not set(first_files) & set(files)
+    assert list(with_second.renditions.values_list("name", flat=True)) == ["240p"]
+    assert not storages["private"].exists(first_source)
+    assert AnswerVideo.objects.count() == 1
