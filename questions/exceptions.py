@@ -21,3 +21,22 @@ class AlreadyDecided(TransitionNotAllowed):
     """Another moderator changed the question first."""
 
     default_message = _("Another moderator has already decided on this question.")
+
+
+# --- Moderation ---------------------------------------------------------------------------------
+
+
+class InvalidRejectionReason(QuestionError):
+    default_message = _("Choose a reason from the list.")
+
+
+class InvalidDuplicateTarget(QuestionError):
+    """The question to keep cannot absorb the duplicate (itself, gone, rejected, a duplicate…)."""
+
+    default_message = _("This question cannot be kept as the original.")
+
+
+class UndoPeriodOver(QuestionError):
+    """The rejection is older than the retention period (its personal data may be gone)."""
+
+    default_message = _("The rejection is too old to be undone.")

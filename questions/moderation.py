@@ -1,0 +1,201 @@
+"""Moderation services: the decisions moderators and the spokesperson's staff take in the admin.
+
+Kept apart from questions/services.py (citizen-facing services) because the two grow separately;
+both follow the same rules: keyword-only, atomic, e-mails queued in the transaction and sent
+after it commits, domain errors raised as questions.exceptions.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from questions.emails import queue_email
+from questions.exceptions import (
+    InvalidDuplicateTarget,
+    InvalidRejectionReason,
+    TransitionNotAllowed,
+    UndoPeriodOver,
+)
+from questions.models import PUBLIC_STATES, Question, RejectionReason, Support
+from questions.models import QuestionState as S
+from questions.services import public_url, transition_question
+
+# A duplicate can only be merged into a question that is still alive.
+MERGE_TARGET_STATES = (S.SUBMITTED, *PUBLIC_STATES)
+
+
+def approve_question(*, question: Question, actor: AbstractBaseUser | None) -> Question:
+    """Publish a submitted question and tell its author, in their language."""
+    require_state(question, S.SUBMITTED)
+    with transaction.atomic():
+        approved = transition_question(question=question, to_state=S.APPROVED, actor=actor)
+        notify_author(
+            approved,
+            kind="question_approved",
+            template="questions/email/approved",
+            context={"question_url": public_url(approved, approved.language)},
+        )
+    return approved
+
+
+def reject_question(
+    *, question: Question, actor: AbstractBaseUser | None, reason: str, note: str = ""
+) -> Question:
+    """Reject with a reason from the fixed list and an optional note, both sent to the author."""
+    if reason not in RejectionReason.values:
+        raise InvalidRejectionReason()
+    require_state(question, S.SUBMITTED, S.APPROVED)
+    note = note.strip()
+    with transaction.atomic():
+        rejected = transition_question(
+            question=question,
+            to_state=S.REJECTED,
+            actor=actor,
+            reason=reason,
+            note=note,
+            extra_fields={"rejection_reason": reason, "rejection_note": note},
+        )
+        notify_author(rejected, kind="question_rejected", template="questions/email/rejected")
+    return rejected
+
+
+def mark_duplicate(*, question: Question, of: Question, actor: AbstractBaseUser | None) -> Question:
+    """Merge `question` into `of`: its supporters move to `of`, each counted once.
+
+    Both rows are locked in id order, so two moderators merging A into B and B into A at once
+    cannot deadlock: the second finds its target already a duplicate and is refused.
+    """
+    require_state(question, S.SUBMITTED, S.APPROVED)
+    if of.pk == question.pk:
+        raise InvalidDuplicateTarget(
+            _("“%(title)s” cannot be a duplicate of itself.") % {"title": question.title}
+        )
+    with transaction.atomic():
+        locked = {
+            row.pk: row
+            for row in Question.objects.select_for_update()
+            .filter(pk__in=[question.pk, of.pk])
+            .order_by("pk")
+        }
+        kept = locked.get(of.pk)
+        if kept is None or kept.state not in MERGE_TARGET_STATES:
+            raise InvalidDuplicateTarget(
+                _("“%(title)s” cannot be kept as the original: it is not in the queue or public.")
+                % {"title": of.title}
+            )
+        duplicate = transition_question(
+            question=question,
+            to_state=S.DUPLICATE,
+            actor=actor,
+            note=_("Duplicate of “%(title)s” (%(id)s)")
+            % {"title": kept.title, "id": kept.public_id},
+            extra_fields={"duplicate_of": kept},
+        )
+        add_author_as_supporter(duplicate=duplicate, kept=kept)
+        move_supports(source=duplicate, target=kept)
+        # No chains: what was merged into the duplicate now points at the kept question.
+        Question.objects.filter(duplicate_of=duplicate).update(duplicate_of=kept)
+        notify_author(
+            duplicate,
+            kind="question_merged",
+            template="questions/email/merged",
+            context={
+                "kept": kept,
+                "kept_url": public_url(kept, duplicate.language) if kept.is_public else "",
+            },
+        )
+    return duplicate
+
+
+def add_author_as_supporter(*, duplicate: Question, kept: Question) -> None:
+    """The duplicate's author asked the same thing: they support the kept question, and hear
+    about its answer like any supporter who left an e-mail."""
+    Support.objects.get_or_create(
+        question=duplicate,
+        supporter_key=f"author:{duplicate.public_id}",
+        defaults={"email": duplicate.email, "language": duplicate.language},
+    )
+
+
+def move_supports(*, source: Question, target: Question) -> None:
+    """Move supports from `source` to `target`; a supporter of both keeps one support on
+    `target` (with the e-mail they left, if only the moved one had it). Recount both."""
+    on_target = Support.objects.filter(question=target, supporter_key=OuterRef("supporter_key"))
+    overlapping = Support.objects.filter(question=source).filter(Exists(on_target))
+    for supporter_key, email, language in overlapping.exclude(email="").values_list(
+        "supporter_key", "email", "language"
+    ):
+        Support.objects.filter(question=target, supporter_key=supporter_key, email="").update(
+            email=email, language=language
+        )
+    overlapping.delete()
+    Support.objects.filter(question=source).update(question=target)
+    for row in (source, target):
+        row.support_count = Support.objects.filter(question=row).count()
+        Question.objects.filter(pk=row.pk).update(support_count=row.support_count)
+
+
+def select_for_answer(*, question: Question, actor: AbstractBaseUser | None) -> Question:
+    """The spokesperson's staff choose an approved question for a video answer."""
+    require_state(question, S.APPROVED)
+    return transition_question(question=question, to_state=S.SELECTED, actor=actor)
+
+
+def undo_rejection(*, question: Question, actor: AbstractBaseUser | None) -> Question:
+    """Put a mistakenly rejected question back in the queue, within the retention period."""
+    require_state(question, S.REJECTED)
+    with transaction.atomic():
+        current = Question.objects.select_for_update().get(pk=question.pk)
+        if current.state == S.REJECTED and not can_undo_rejection(current):
+            raise UndoPeriodOver(
+                _("“%(title)s” was rejected more than %(days)d days ago: it cannot be restored.")
+                % {"title": current.title, "days": settings.REJECTED_QUESTION_RETENTION_DAYS}
+            )
+        return transition_question(
+            question=question,
+            to_state=S.SUBMITTED,
+            actor=actor,
+            extra_fields={
+                "rejection_reason": "",
+                "rejection_note": "",
+                "rejected_at": None,
+                "confirmed_at": current.confirmed_at,  # it keeps its place in the queue
+            },
+        )
+
+
+def can_undo_rejection(question: Question) -> bool:
+    """A rejection can be undone until the retention period ends and the data is anonymised."""
+    if question.anonymised_at is not None or question.rejected_at is None:
+        return False
+    retention = timedelta(days=settings.REJECTED_QUESTION_RETENTION_DAYS)
+    return question.rejected_at > timezone.now() - retention
+
+
+def require_state(question: Question, *states: str) -> None:
+    """Refuse an action that does not fit the state the actor saw (the workflow table alone
+    would allow e.g. "approve" to un-select a selected question)."""
+    if question.state not in states:
+        raise TransitionNotAllowed(
+            _("“%(title)s” is “%(state)s”: this action does not apply.")
+            % {"title": question.title, "state": question.get_state_display()}
+        )
+
+
+def notify_author(question: Question, *, kind: str, template: str, context: dict | None = None):
+    """Queue an e-mail to the question's author in the language they wrote in (if any address)."""
+    if not question.email:
+        return None
+    return queue_email(
+        to=question.email,
+        kind=kind,
+        template=template,
+        context={"question": question, **(context or {})},
+        language=question.language,
+        question=question,
+    )
