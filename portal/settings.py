@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.forms",  # FORM_RENDERER = TemplatesSetting finds Django's own widget templates here
     "crispy_forms",
     "dsfr",
     "events",

@@ -120,6 +120,8 @@ class Question(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "created_at"], name="question_state_created_idx"),
+            # The admin's default order (newest first, then id), with no state filter.
+            models.Index(fields=["created_at", "id"], name="question_created_idx"),
             models.Index(
                 fields=["event", "state", "-support_count"], name="question_event_support_idx"
             ),

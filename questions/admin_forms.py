@@ -1,0 +1,65 @@
+"""Forms of the moderation admin's intermediate pages (reject, mark as duplicate)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from questions.models import Question, RejectionReason
+from questions.moderation import MERGE_TARGET_STATES
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason given to the citizen"),
+        choices=RejectionReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the citizen (optional)"),
+        help_text=_("Sent as written, in the e-mail telling the citizen why."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+    )
+
+
+class DuplicateForm(forms.Form):
+    """Choose the question to keep: one of the suggestions, or any question by its public id."""
+
+    kept = forms.ModelChoiceField(
+        label=_("Question to keep"),
+        queryset=Question.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    kept_public_id = forms.CharField(
+        label=_("Or the public id of another question to keep"),
+        help_text=_("Shown on each question's page in the admin, e.g. “k7m2x9p4qa”."),
+        required=False,
+        max_length=12,
+    )
+
+    def __init__(self, *args, candidates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kept"].queryset = candidates
+        self.fields["kept"].label_from_instance = lambda question: (
+            f"{question.title} — {question.event} — {question.get_state_display()} "
+            f"({question.support_count}) [{question.public_id}]"
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        public_id = (cleaned.get("kept_public_id") or "").strip()
+        if public_id:
+            kept = Question.objects.filter(
+                public_id=public_id, state__in=MERGE_TARGET_STATES
+            ).first()
+            if kept is None:
+                self.add_error(
+                    "kept_public_id",
+                    _("No question in the queue or published has this public id."),
+                )
+            cleaned["kept"] = kept
+        elif not cleaned.get("kept"):
+            raise forms.ValidationError(_("Choose the question to keep."))
+        return cleaned
