@@ -8,6 +8,7 @@ PostgreSQL, Redis and S3 by environment alone; see README.md, "Deploying".
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("HLM_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -15,9 +16,10 @@ VAR_DIR = Path(environ.Env().str("HLM_VAR_DIR", default=str(BASE_DIR / "var")))
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-# The embedded key only serves development; production must set DJANGO_SECRET_KEY.
+# The embedded key only serves development; production refuses to start without DJANGO_SECRET_KEY.
 SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789-abcdefghijklmnop"
+    "DJANGO_SECRET_KEY",
+    **({"default": "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnop"} if DEBUG else {}),
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -98,9 +100,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down = cache misses and a logged warning, never a failed page.
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="hlm"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -124,12 +128,23 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a web request must not hang when the broker is down: fail fast, the outbox
+# sweep (beat) sends what could not be queued.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Two queues: transcodes never delay a citizen's e-mail.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"media_pipeline.tasks.transcode_*": {"queue": "media"}}
 # An unacknowledged task is redelivered after this long: keep it above the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
@@ -267,28 +282,116 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
+    # The TLS proxy in front of the app says "https" in X-Forwarded-Proto; nothing else may.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # /healthz is probed over plain HTTP by the load balancer.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-# Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
+# Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted
+# (0: the client is REMOTE_ADDR). See portal.security.client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-if not REDIS_URL:
+MIDDLEWARE.insert(0, "portal.logs.RequestIdMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+# django.forms: FORM_RENDERER = TemplatesSetting finds Django's form templates through it.
+INSTALLED_APPS += [app for app in ("django.forms", "csp", "axes") if app not in INSTALLED_APPS]
+
+# Content-Security-Policy (django-csp 4). No inline script or style: JS and CSS are static files,
+# inline code needs nonce="{{ request.csp_nonce }}". Published media may live on another origin
+# (S3 or a CDN): CSP_MEDIA_ORIGINS, by default the S3 public origin when DJANGO_STORAGE=s3.
+# A view that must be framed (the embed page) uses portal.security.allow_framing.
+_default_media_origins = []
+if DJANGO_STORAGE == "s3":
+    _s3_public = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or env.str(
+        "S3_ENDPOINT_URL", default=""
+    )
+    if _s3_public:
+        _default_media_origins = [_s3_public if "://" in _s3_public else f"https://{_s3_public}"]
+    else:
+        _default_media_origins = ["https://*.amazonaws.com"]
+CSP_MEDIA_ORIGINS = env.list("CSP_MEDIA_ORIGINS", default=_default_media_origins)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:", *CSP_MEDIA_ORIGINS],
+        "font-src": ["'self'", "data:"],
+        # hls.js fetches playlists and segments, and plays them from blob: URLs in a worker.
+        "media-src": ["'self'", "blob:", *CSP_MEDIA_ORIGINS],
+        "connect-src": ["'self'", *CSP_MEDIA_ORIGINS],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "frame-src": ["'none'"],
+        "manifest-src": ["'self'"],
+    }
+}
+if not DEBUG:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+if env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env.str("CSP_REPORT_URI")]
+# Where the embed page may be framed (portal.security.allow_framing): any HTTPS site by default.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["'self'", "https:"])
+
+# Admin brute-force protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one
+# username from one client IP, that pair is locked out for AXES_COOLOFF_HOURS.
+AUTHENTICATION_BACKENDS = [
+    "portal.security.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "portal/login_locked_out.html"
+
+# Rate limits (django-ratelimit, key="ip") count on the shared cache, per real client IP.
+RATELIMIT_IP_META_KEY = "portal.security.client_ip"
+# If Redis is down the cache answers "miss" (portal.cache); let citizens through rather than
+# refuse everyone, and log it.
+RATELIMIT_FAIL_OPEN = True
+if not REDIS_URL and DEBUG:
     # Without Redis the default cache is per process; good enough for one development server.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
+# --- Logging: one JSON object per line in production (LOG_FORMAT=json), with the request id ---
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "portal.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own request log duplicates portal.requests (one line per request).
+        "django.server": {"level": "WARNING"},
+    },
 }
 
 # --- Periodic jobs (Celery beat); each task is thin and idempotent ------------------------------

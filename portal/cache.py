@@ -1,0 +1,49 @@
+"""A Redis cache that behaves like a cache when Redis is unreachable: misses, not errors."""
+
+import logging
+from functools import wraps
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _tolerant(default_result):
+    def decorate(method):
+        @wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except UNAVAILABLE as error:
+                logger.warning("cache unavailable (%s): %s", method.__name__, error)
+                if callable(default_result):
+                    return default_result(*args, **kwargs)
+                return default_result
+
+        return wrapper
+
+    return decorate
+
+
+def _missing_key(key, *args, **kwargs):
+    # Django's contract for incr/decr on a missing key; rate limits then fail open.
+    raise ValueError(f"Key '{key}' not found (cache unavailable)")
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's RedisCache; while Redis is down, reads miss and writes are dropped."""
+
+    get = _tolerant(lambda key, default=None, *a, **k: default)(RedisCache.get)
+    get_many = _tolerant({})(RedisCache.get_many)
+    has_key = _tolerant(False)(RedisCache.has_key)
+    set = _tolerant(None)(RedisCache.set)
+    add = _tolerant(False)(RedisCache.add)
+    touch = _tolerant(False)(RedisCache.touch)
+    set_many = _tolerant(lambda data, *a, **k: list(data))(RedisCache.set_many)
+    delete = _tolerant(False)(RedisCache.delete)
+    delete_many = _tolerant(None)(RedisCache.delete_many)
+    incr = _tolerant(_missing_key)(RedisCache.incr)
+    clear = _tolerant(False)(RedisCache.clear)
