@@ -1,10 +1,26 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from media_pipeline.models import AnswerVideo, Caption, Rendition
+from media_pipeline import services
+from media_pipeline.exceptions import MediaPipelineError
+from media_pipeline.forms import CaptionAdminForm
+from media_pipeline.models import AnswerVideo, Caption, Rendition, UploadSession, VideoState
+from questions.exceptions import QuestionError
+from questions.models import Question, QuestionState
+
+ADMIN_UPLOAD_MAX_BYTES = 200 * 1024**2
 
 
 class CaptionInline(admin.TabularInline):
     model = Caption
+    form = CaptionAdminForm
     extra = 0
 
 
@@ -14,11 +30,196 @@ class RenditionInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["name", "width", "height", "video_bitrate", "audio_bitrate", "playlist"]
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AnswerVideoAdminForm(forms.ModelForm):
+    """A plain upload for small files; large ones go through the staff page's resumable upload."""
+
+    upload = forms.FileField(
+        label=_("Video file"),
+        required=False,
+        help_text=_("For files up to 200 MB; use the staff page for larger ones."),
+        widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
+    )
+
+    class Meta:
+        model = AnswerVideo
+        fields = ["question", "transcript"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "question" in self.fields:
+            self.fields["question"].queryset = Question.objects.filter(state=QuestionState.SELECTED)
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            if upload.size > ADMIN_UPLOAD_MAX_BYTES:
+                raise forms.ValidationError(_("Too large for this form: use the staff page."))
+            try:
+                services.check_declared_file(
+                    length=upload.size,
+                    content_type=upload.content_type or "",
+                    filename=upload.name,
+                )
+            except MediaPipelineError as error:
+                raise forms.ValidationError(str(error)) from error
+        elif not self.instance.pk:
+            raise forms.ValidationError(_("Choose the video file."))
+        return upload
+
 
 @admin.register(AnswerVideo)
 class AnswerVideoAdmin(admin.ModelAdmin):
-    list_display = ["question", "state", "progress", "duration_seconds", "updated_at"]
+    form = AnswerVideoAdminForm
+    list_display = ["question", "state", "progress_bar", "duration_seconds", "updated_at"]
     list_filter = ["state"]
     list_select_related = ["question"]
-    readonly_fields = ["state", "progress", "probe", "error_reason", "error_log", "attempts"]
+    search_fields = ["question__title", "question__public_id"]
+    autocomplete_fields = []
+    readonly_fields = [
+        "state",
+        "progress_bar",
+        "duration_seconds",
+        "width",
+        "height",
+        "probe",
+        "error_reason",
+        "error_log",
+        "attempts",
+        "output_version",
+        "uploaded_at",
+        "ready_at",
+        "published_at",
+        "video_actions",
+    ]
+    actions = ["retry_selected", "publish_selected"]
     inlines = [RenditionInline, CaptionInline]
+
+    class Media:
+        js = ["media_pipeline/admin.js"]
+        css = {"all": ["media_pipeline/media.css"]}
+
+    def get_fields(self, request, obj=None):
+        fields = ["question", "upload"] if obj is None else ["upload", "transcript"]
+        return fields + (self.readonly_fields if obj else [])
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, video: AnswerVideo) -> str:
+        return render_to_string("media_pipeline/admin_progress.html", {"video": video})
+
+    @admin.display(description=_("actions"))
+    def video_actions(self, video: AnswerVideo) -> str:
+        buttons = []
+        if video.state == VideoState.FAILED:
+            buttons.append(
+                format_html(
+                    '<button type="submit" class="button" formmethod="post" formaction="{}">'
+                    "{}</button>",
+                    reverse("admin:media_pipeline_answervideo_retry", args=[video.pk]),
+                    _("Process again"),
+                )
+            )
+        if video.state == VideoState.READY:
+            buttons.append(
+                format_html(
+                    '<button type="submit" class="button" formmethod="post" formaction="{}">'
+                    "{}</button>",
+                    reverse("admin:media_pipeline_answervideo_publish", args=[video.pk]),
+                    _("Publish"),
+                )
+            )
+        return format_html(" ".join(["{}"] * len(buttons)), *buttons) if buttons else "—"
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("upload")
+        if upload:
+            video = services.attach_source(
+                question=form.cleaned_data.get("question") or obj.question,
+                file=upload,
+                actor=request.user,
+            )
+            obj.pk = video.pk
+            obj.refresh_from_db()
+        if change and "transcript" in form.changed_data:
+            services.set_transcript(video=obj, text=form.cleaned_data["transcript"])
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:video_id>/retry/",
+                self.admin_site.admin_view(self.retry_view),
+                name="media_pipeline_answervideo_retry",
+            ),
+            path(
+                "<int:video_id>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="media_pipeline_answervideo_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def run_service(self, request: HttpRequest, action, videos, done_message: str) -> None:
+        for video in videos:
+            try:
+                action(video=video, actor=request.user)
+                self.message_user(request, f"{video.question}: {done_message}", messages.SUCCESS)
+            except (MediaPipelineError, QuestionError) as error:
+                self.message_user(request, f"{video.question}: {error}", messages.ERROR)
+
+    def retry_view(self, request: HttpRequest, video_id: int):
+        video = self.get_object(request, str(video_id))
+        if request.method != "POST" or video is None:
+            raise PermissionDenied
+        if not self.has_change_permission(request, video):
+            raise PermissionDenied
+        self.run_service(request, services.retry_video, [video], str(_("processing again")))
+        return HttpResponseRedirect(
+            reverse("admin:media_pipeline_answervideo_change", args=[video_id])
+        )
+
+    def publish_view(self, request: HttpRequest, video_id: int):
+        video = self.get_object(request, str(video_id))
+        if request.method != "POST" or video is None or not self.has_publish_permission(request):
+            raise PermissionDenied
+        self.run_service(request, services.publish_video, [video], str(_("published")))
+        return HttpResponseRedirect(
+            reverse("admin:media_pipeline_answervideo_change", args=[video_id])
+        )
+
+    @admin.action(description=_("Process the selected failed videos again"))
+    def retry_selected(self, request: HttpRequest, queryset: QuerySet[AnswerVideo]) -> None:
+        self.run_service(request, services.retry_video, queryset, str(_("processing again")))
+
+    @admin.action(
+        description=_("Publish the selected ready videos"),
+        permissions=["publish"],
+    )
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[AnswerVideo]) -> None:
+        self.run_service(request, services.publish_video, queryset, str(_("published")))
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("media_pipeline.publish_answervideo")
+
+
+@admin.register(UploadSession)
+class UploadSessionAdmin(admin.ModelAdmin):
+    list_display = ["filename", "question", "created_by", "offset", "length", "updated_at"]
+    list_select_related = ["question", "created_by"]
+    readonly_fields = [
+        "question",
+        "created_by",
+        "filename",
+        "content_type",
+        "length",
+        "offset",
+        "completed_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

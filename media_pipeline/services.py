@@ -550,7 +550,7 @@ def finish_upload(*, session: UploadSession) -> AnswerVideo:
 def cancel_upload(*, session: UploadSession) -> None:
     temp_path = session.temp_path
     session.delete()
-    transaction.on_commit(lambda: temp_path.unlink(missing_ok=True))
+    temp_path.unlink(missing_ok=True)
 
 
 def clean_abandoned_uploads() -> int:

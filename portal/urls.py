@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("questions.urls")),
     path("", include("events.urls")),
     path("", include("reach.feed_urls")),
+    path("", include("media_pipeline.urls")),
 )
 
 if settings.DEBUG:

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from media_pipeline import views
+
+app_name = "media_pipeline"
+
+urlpatterns = [
+    path("staff/videos/", views.staff_list, name="staff"),
+    path("staff/videos/<int:video_id>/status/", views.video_status, name="video_status"),
+    path("staff/videos/<int:video_id>/retry/", views.retry, name="retry"),
+    path("staff/videos/<int:video_id>/publish/", views.publish, name="publish"),
+    path("staff/videos/<int:video_id>/captions/", views.add_caption, name="add_caption"),
+    path("staff/captions/<int:caption_id>/delete/", views.remove_caption, name="remove_caption"),
+    path("staff/videos/<int:video_id>/transcript/", views.save_transcript, name="transcript"),
+    path("staff/uploads/", views.upload_create, name="upload_create"),
+    path("staff/uploads/<uuid:upload_id>/", views.upload_detail, name="upload_detail"),
+]

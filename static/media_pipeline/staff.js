@@ -1,0 +1,250 @@
+/* Staff video page: resumable uploads (tus 1.0 core: create, HEAD offset, PATCH chunks) and live
+   processing progress. The upload URL of a file is kept in localStorage, so choosing the same file
+   after a page reload resumes where it stopped; a network cut is retried with a growing delay. */
+(function () {
+  "use strict";
+  var CHUNK_SIZE = 8 * 1024 * 1024;
+  var MAX_DELAY_MS = 30000;
+  var root = document.getElementById("hlm-staff");
+  if (!root) return;
+  var csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
+  var csrfToken = csrfInput ? csrfInput.value : "";
+
+  function msg(name) { return root.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || ""; }
+
+  function b64(text) {
+    return btoa(unescape(encodeURIComponent(text)));
+  }
+
+  function storageKey(question, file) {
+    return ["hlm-upload", question, file.name, file.size, file.lastModified].join(":");
+  }
+
+  function formatSpeed(bytesPerSecond) {
+    if (!isFinite(bytesPerSecond) || bytesPerSecond <= 0) return "";
+    var units = ["B/s", "KB/s", "MB/s", "GB/s"];
+    var index = 0;
+    while (bytesPerSecond >= 1024 && index < units.length - 1) { bytesPerSecond /= 1024; index++; }
+    return bytesPerSecond.toFixed(index ? 1 : 0) + " " + units[index];
+  }
+
+  function request(method, url, headers, body, onProgress) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open(method, url);
+      Object.keys(headers).forEach(function (name) { xhr.setRequestHeader(name, headers[name]); });
+      xhr.setRequestHeader("Tus-Resumable", "1.0.0");
+      xhr.setRequestHeader("X-CSRFToken", csrfToken);
+      if (onProgress) xhr.upload.onprogress = onProgress;
+      xhr.onload = function () { resolve(xhr); };
+      xhr.onerror = function () { reject(new Error("network")); };
+      xhr.onabort = function () { reject(new Error("abort")); };
+      xhr.send(body === undefined ? null : body);
+      request.current = xhr;
+    });
+  }
+
+  function Uploader(fieldset) {
+    this.fieldset = fieldset;
+    this.question = fieldset.dataset.question;
+    this.input = fieldset.querySelector("[data-role=file]");
+    this.startButton = fieldset.querySelector("[data-role=start]");
+    this.pauseButton = fieldset.querySelector("[data-role=pause]");
+    this.resumeButton = fieldset.querySelector("[data-role=resume]");
+    this.progress = fieldset.querySelector("[data-role=progress]");
+    this.status = fieldset.querySelector("[data-role=status]");
+    this.speed = fieldset.querySelector("[data-role=speed]");
+    this.paused = false;
+    this.running = false;
+    this.retryDelay = 1000;
+    var self = this;
+    this.input.addEventListener("change", function () { self.choose(); });
+    this.startButton.addEventListener("click", function () { self.start(); });
+    this.pauseButton.addEventListener("click", function () { self.pause(); });
+    this.resumeButton.addEventListener("click", function () { self.resume(); });
+    window.addEventListener("online", function () { if (self.waiting) self.wakeUp(); });
+  }
+
+  Uploader.prototype.setStatus = function (text) { this.status.textContent = text; };
+
+  Uploader.prototype.setButtons = function (state) {
+    this.startButton.disabled = state !== "idle";
+    this.pauseButton.disabled = state !== "running";
+    this.resumeButton.disabled = state !== "paused";
+    this.fieldset.dataset.uploadState = state;
+  };
+
+  Uploader.prototype.showProgress = function (sent) {
+    var percent = this.file.size ? (100 * sent) / this.file.size : 0;
+    this.progress.value = percent;
+    this.progress.textContent = Math.floor(percent) + " %";
+    this.progress.setAttribute("aria-valuetext", Math.floor(percent) + " %");
+  };
+
+  Uploader.prototype.choose = function () {
+    this.file = this.input.files[0];
+    if (!this.file) return;
+    this.key = storageKey(this.question, this.file);
+    this.url = window.localStorage.getItem(this.key);
+    this.showProgress(0);
+    if (this.url) {
+      // Chosen again after a reload: continue without asking.
+      this.setStatus(msg("resuming"));
+      this.start();
+    } else {
+      this.setButtons("idle");
+      this.setStatus(msg("ready"));
+    }
+  };
+
+  Uploader.prototype.create = function () {
+    var self = this;
+    var metadata = [
+      "question " + b64(this.question),
+      "filename " + b64(this.file.name),
+      "filetype " + b64(this.file.type || "")
+    ].join(",");
+    return request("POST", root.dataset.uploadUrl, {
+      "Upload-Length": String(this.file.size),
+      "Upload-Metadata": metadata
+    }).then(function (xhr) {
+      if (xhr.status !== 201) throw self.refusal(xhr);
+      self.url = xhr.getResponseHeader("Location");
+      window.localStorage.setItem(self.key, self.url);
+    });
+  };
+
+  Uploader.prototype.refusal = function (xhr) {
+    var error = new Error(xhr.responseText || String(xhr.status));
+    error.refused = true;
+    error.status = xhr.status;
+    return error;
+  };
+
+  Uploader.prototype.offset = function () {
+    var self = this;
+    return request("HEAD", this.url, {}).then(function (xhr) {
+      if (xhr.status === 404 || xhr.status === 410) {
+        window.localStorage.removeItem(self.key);
+        self.url = null;
+        return self.create().then(function () { return 0; });
+      }
+      if (xhr.status !== 200) throw self.refusal(xhr);
+      return parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
+    });
+  };
+
+  Uploader.prototype.sendFrom = function (offset) {
+    var self = this;
+    if (this.paused) return Promise.resolve("paused");
+    if (offset >= this.file.size) return Promise.resolve("done");
+    var chunk = this.file.slice(offset, Math.min(offset + CHUNK_SIZE, this.file.size));
+    var startedAt = performance.now();
+    return request("PATCH", this.url, {
+      "Content-Type": "application/offset+octet-stream",
+      "Upload-Offset": String(offset)
+    }, chunk, function (event) {
+      self.showProgress(offset + event.loaded);
+      var seconds = (performance.now() - startedAt) / 1000;
+      if (seconds > 0.2) self.speed.textContent = formatSpeed(event.loaded / seconds);
+    }).then(function (xhr) {
+      if (xhr.status !== 204) throw self.refusal(xhr);
+      self.retryDelay = 1000;
+      var next = parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
+      self.showProgress(next);
+      if (next >= self.file.size) {
+        self.statusUrl = xhr.getResponseHeader("Hlm-Video-Status");
+        return "done";
+      }
+      return self.sendFrom(next);
+    });
+  };
+
+  Uploader.prototype.start = function () {
+    var self = this;
+    if (!this.file || this.running) return;
+    this.running = true;
+    this.paused = false;
+    this.setButtons("running");
+    this.setStatus(msg("sending"));
+    var ready = this.url ? this.offset() : this.create().then(function () { return 0; });
+    ready.then(function (offset) { return self.sendFrom(offset); }).then(function (outcome) {
+      self.running = false;
+      if (outcome === "paused") {
+        self.setButtons("paused");
+        self.setStatus(msg("paused"));
+        self.speed.textContent = "";
+        return;
+      }
+      window.localStorage.removeItem(self.key);
+      self.setButtons("done");
+      self.setStatus(msg("done"));
+      self.speed.textContent = "";
+      window.setTimeout(function () { window.location.reload(); }, 1500);
+    }).catch(function (error) {
+      self.running = false;
+      if (error.refused && error.status >= 400 && error.status < 500 && error.status !== 409 && error.status !== 423) {
+        window.localStorage.removeItem(self.key);
+        self.url = null;
+        self.setButtons("idle");
+        self.setStatus(msg("error") + " " + error.message);
+        return;
+      }
+      if (self.paused) { self.setButtons("paused"); self.setStatus(msg("paused")); return; }
+      // Network cut or server hiccup: try again later, from the offset the server holds.
+      self.setButtons("running");
+      self.setStatus(msg("offline"));
+      self.waiting = window.setTimeout(function () { self.wakeUp(); }, self.retryDelay);
+      self.retryDelay = Math.min(self.retryDelay * 2, MAX_DELAY_MS);
+    });
+  };
+
+  Uploader.prototype.wakeUp = function () {
+    window.clearTimeout(this.waiting);
+    this.waiting = null;
+    if (!this.paused) this.start();
+  };
+
+  Uploader.prototype.pause = function () {
+    this.paused = true;
+    window.clearTimeout(this.waiting);
+    this.waiting = null;
+    if (request.current && this.running) request.current.abort();
+    this.setButtons("paused");
+    this.setStatus(msg("paused"));
+  };
+
+  Uploader.prototype.resume = function () {
+    this.paused = false;
+    this.start();
+  };
+
+  document.querySelectorAll(".hlm-upload[data-question]").forEach(function (fieldset) {
+    new Uploader(fieldset);
+  });
+
+  /* Processing progress: poll the small status endpoint while a video is being processed. */
+  function poll(box) {
+    fetch(box.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        var progress = box.querySelector("[data-role=progress]");
+        var percent = box.querySelector("[data-role=percent]");
+        var state = box.querySelector("[data-role=state]");
+        if (progress) { progress.value = data.progress; progress.textContent = Math.floor(data.progress) + " %"; }
+        if (percent) percent.textContent = Math.floor(data.progress);
+        if (state) state.textContent = data.state_label;
+        if (data.state !== box.dataset.state && !data.busy) {
+          window.location.reload();  // ready or failed: show the preview or the retry button
+          return;
+        }
+        box.dataset.state = data.state;
+        if (data.busy) window.setTimeout(function () { poll(box); }, 2000);
+      })
+      .catch(function () { window.setTimeout(function () { poll(box); }, 5000); });
+  }
+
+  document.querySelectorAll(".hlm-video-status[data-status-url]").forEach(function (box) {
+    if (box.dataset.state === "uploaded" || box.dataset.state === "processing") poll(box);
+  });
+})();

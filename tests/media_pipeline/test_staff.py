@@ -1,0 +1,299 @@
+import base64
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.storage import storages
+from django.urls import reverse
+from django.utils import timezone
+
+from media_pipeline import services
+from media_pipeline.exceptions import InvalidCaptions, PublishRefused, UploadRefused
+from media_pipeline.models import AnswerVideo, UploadSession, VideoState
+from media_pipeline.webvtt import validate_webvtt
+from portal.roles import MODERATORS, SPOKESPERSON_STAFF
+from questions import emails
+from questions.models import OutboundEmail, QuestionState, Support
+from tests.factories import QuestionFactory, UserFactory
+from tests.media_pipeline.conftest import attach
+
+pytestmark = pytest.mark.django_db
+
+VTT = b"WEBVTT\n\n00:00.000 --> 00:01.500\nBonjour.\n\n00:01.500 --> 00:03.000\nMerci.\n"
+
+
+@pytest.fixture
+def staff(client):
+    user = UserFactory(groups=[SPOKESPERSON_STAFF])
+    client.force_login(user)
+    return user
+
+
+def metadata(**values) -> str:
+    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
+
+
+def create_upload(client, question, length, filetype="video/mp4", filename="réponse.mp4"):
+    return client.post(
+        reverse("media_pipeline:upload_create"),
+        headers={
+            "Tus-Resumable": "1.0.0",
+            "Upload-Length": str(length),
+            "Upload-Metadata": metadata(
+                question=question.public_id, filename=filename, filetype=filetype
+            ),
+        },
+    )
+
+
+def patch(client, url, offset, data):
+    return client.generic(
+        "PATCH",
+        url,
+        data,
+        content_type="application/offset+octet-stream",
+        headers={"Tus-Resumable": "1.0.0", "Upload-Offset": str(offset)},
+    )
+
+
+class CutConnection(io.BytesIO):
+    """A request body whose connection drops after `limit` bytes."""
+
+    def __init__(self, data: bytes, limit: int):
+        super().__init__(data)
+        self.limit = limit
+
+    def read(self, size=-1):
+        if self.tell() >= self.limit:
+            raise OSError("connection reset by peer")
+        return super().read(min(size, self.limit - self.tell()))
+
+
+def test_an_interrupted_upload_resumes_into_a_byte_identical_source(
+    client, staff, selected_question, clip, django_capture_on_commit_callbacks
+):
+    data = clip.read_bytes()
+    created = create_upload(client, selected_question, len(data))
+    assert created.status_code == 201
+    url = created["Location"]
+    assert client.head(url)["Upload-Offset"] == "0"
+
+    # The first piece arrives whole; the second is cut by the network halfway.
+    first = len(data) // 3
+    response = patch(client, url, 0, data[:first])
+    assert response.status_code == 204 and response["Upload-Offset"] == str(first)
+    session = UploadSession.objects.get()
+    with pytest.raises(OSError):
+        services.append_chunk(
+            session=session,
+            offset=first,
+            stream=CutConnection(data[first:], 1000),
+            chunk_length=len(data) - first,
+        )
+    # After a page reload the client asks where to resume: the bytes that arrived are kept.
+    resume_at = int(client.head(url)["Upload-Offset"])
+    assert resume_at == first + 1000
+    assert patch(client, url, 0, data[:10]).status_code == 409  # a stale offset is refused
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        done = patch(client, url, resume_at, data[resume_at:])
+    assert done.status_code == 204 and done["Upload-Offset"] == str(len(data))
+    assert len(callbacks) == 1  # processing is queued once, after commit
+
+    video = AnswerVideo.objects.get(question=selected_question)
+    assert video.state == VideoState.UPLOADED and video.uploaded_by == staff
+    with storages["private"].open(video.source.name) as stored:
+        assert stored.read() == data
+    assert not session.temp_path.exists()
+    assert done["Hlm-Video-Status"] == reverse("media_pipeline:video_status", args=[video.pk])
+
+
+def test_uploads_are_refused_up_front_by_size_type_and_question_state(
+    client, staff, selected_question, settings
+):
+    settings.MEDIA_MAX_UPLOAD_BYTES = 1000
+    assert create_upload(client, selected_question, 1001).status_code == 413
+    assert create_upload(client, selected_question, 10, "text/plain", "a.txt").status_code == 415
+    assert (
+        create_upload(
+            client, selected_question, 10, "application/x-mpegurl", "list.m3u8"
+        ).status_code
+        == 415
+    )
+    approved = QuestionFactory(state=QuestionState.APPROVED)
+    assert create_upload(client, approved, 10).status_code == 409
+    assert not UploadSession.objects.exists()
+
+
+def test_a_chunk_longer_than_the_declared_length_is_refused(client, staff, selected_question):
+    url = create_upload(client, selected_question, 10)["Location"]
+    assert patch(client, url, 0, b"x" * 11).status_code == 413
+    assert client.head(url)["Upload-Offset"] == "0"
+
+
+def test_only_video_staff_reach_the_page_and_the_endpoints(client, selected_question):
+    page = reverse("media_pipeline:staff")
+    assert client.get(page).status_code == 302  # to the login page
+    client.force_login(UserFactory(groups=[MODERATORS]))
+    assert client.get(page).status_code == 403
+    assert create_upload(client, selected_question, 10).status_code == 403
+
+
+def test_someone_elses_upload_is_invisible(client, staff, selected_question):
+    url = create_upload(client, selected_question, 10)["Location"]
+    client.force_login(UserFactory(groups=[SPOKESPERSON_STAFF]))
+    assert client.head(url).status_code == 404
+    assert patch(client, url, 0, b"x").status_code == 404
+
+
+def test_abandoned_uploads_are_cleaned(client, staff, selected_question, settings):
+    url = create_upload(client, selected_question, 100)["Location"]
+    patch(client, url, 0, b"x" * 10)
+    session = UploadSession.objects.get()
+    assert services.clean_abandoned_uploads() == 0
+    UploadSession.objects.update(updated_at=timezone.now() - timedelta(days=2))
+    assert services.clean_abandoned_uploads() == 1
+    assert not session.temp_path.exists() and not UploadSession.objects.exists()
+    assert client.head(url).status_code == 404
+
+
+def test_the_staff_page_lists_selected_questions_with_a_constant_number_of_queries(
+    client, staff, clip, django_assert_max_num_queries
+):
+    for _ in range(3):
+        question = QuestionFactory(state=QuestionState.SELECTED)
+        video = attach(question, clip)
+        services.set_caption(video=video, language="fr", content=VTT)
+    AnswerVideo.objects.filter(pk=video.pk).update(state=VideoState.FAILED, error_reason="Oups")
+    QuestionFactory(state=QuestionState.APPROVED, title="Pas encore choisie")
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("media_pipeline:staff"))
+    html = response.content.decode()
+    assert html.count('class="fr-card fr-card--no-arrow') == 3
+    assert "Pas encore choisie" not in html
+    assert 'id="upload-progress-' in html and f'id="video-retry-{video.pk}"' in html
+    assert "Oups" in html
+    status = client.get(reverse("media_pipeline:video_status", args=[video.pk])).json()
+    assert status["state"] == "failed" and status["error_reason"] == "Oups"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"00:00.000 --> 00:01.000\nHi\n", "WEBVTT"),
+        (b"WEBVTT\n\n00:02.000 --> 00:01.000\nHi\n", "end after"),
+        (b"WEBVTT\n\n00:02.000 --> 00:03.000\nA\n\n00:01.000 --> 00:04.000\nB\n", "chronolog"),
+        (b"WEBVTT\n\n00:00.000 --> 00:01.000\n" + b"x" * 600_000, "larger"),
+        (b"WEBVTT\n\n0:0.0 --> 00:01.000\nHi\n", "timing"),
+        ("WEBVTT\n\n00:00.000 --> 00:01.000\né\n".encode("latin-1"), "UTF-8"),
+    ],
+)
+def test_invalid_webvtt_is_refused_with_the_reason(content, problem, settings):
+    settings.LANGUAGE_CODE = "en"
+    with pytest.raises(InvalidCaptions, match=problem):
+        validate_webvtt(content)
+
+
+def make_ready(question, clip) -> AnswerVideo:
+    video = attach(question, clip)
+    services.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.READY
+    return video
+
+
+def test_publishing_needs_french_captions_or_a_transcript_and_notifies_once(
+    client, staff, selected_question, clip, django_capture_on_commit_callbacks
+):
+    Support.objects.create(question=selected_question, email="soutien@example.org", language="en")
+    video = make_ready(selected_question, clip)
+    services.set_caption(video=video, language="en", content=VTT)
+    with pytest.raises(PublishRefused):
+        services.publish_video(video=video, actor=staff)
+    response = client.post(reverse("media_pipeline:publish", args=[video.pk]), follow=True)
+    assert "captions" in response.content.decode() or "sous-titres" in response.content.decode()
+    video.refresh_from_db()
+    assert video.state == VideoState.READY
+
+    client.post(
+        reverse("media_pipeline:add_caption", args=[video.pk]),
+        {"language": "fr", "label": "Français", "file": io.BytesIO(VTT)},
+    )
+    assert video.captions.filter(language="fr").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("media_pipeline:publish", args=[video.pk]))
+        client.post(reverse("media_pipeline:publish", args=[video.pk]))  # a double click
+
+    video.refresh_from_db()
+    selected_question.refresh_from_db()
+    assert video.state == VideoState.PUBLISHED
+    assert selected_question.state == QuestionState.ANSWERED
+    queued = OutboundEmail.objects.order_by("to")
+    assert [(m.to, m.language) for m in queued] == sorted(
+        [(selected_question.email, "fr"), ("soutien@example.org", "en")]
+    )
+    for message in queued:  # what the outbox task does, twice: each e-mail leaves once
+        emails.send_outbound_email(message_id=message.pk)
+        emails.send_outbound_email(message_id=message.pk)
+    assert sorted(address for m in mail.outbox for address in m.to) == [m.to for m in queued]
+
+
+def test_the_answer_partial_offers_hls_mp4_poster_captions_and_transcript(
+    selected_question, clip, rf
+):
+    from django.template.loader import render_to_string
+
+    video = make_ready(selected_question, clip)
+    services.set_caption(video=video, language="fr", content=VTT)
+    services.set_transcript(video=video, text="Bonjour.\n\nMerci.")
+    video.refresh_from_db()
+    html = render_to_string("media_pipeline/_answer.html", {"video": video})
+    assert f'data-hls-src="{video.hls_master.url}"' in html
+    assert f'<source src="{video.mp4.url}" type="video/mp4">' in html
+    assert f'poster="{video.poster.url}"' in html
+    assert 'kind="captions"' in html and 'srclang="fr"' in html
+    assert "<p>Bonjour.</p>" in html and "fr-accordion" in html
+    assert "vendor/hls.js/hls.min.js" in html and "<script>" not in html
+
+
+def test_a_failed_video_can_be_retried_from_its_source(
+    client, staff, selected_question, clip, django_capture_on_commit_callbacks
+):
+    video = attach(selected_question, clip)
+    AnswerVideo.objects.filter(pk=video.pk).update(state=VideoState.FAILED, attempts=3)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("media_pipeline:retry", args=[video.pk]))
+    assert len(callbacks) == 1
+    services.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.READY and video.attempts == 1
+    with pytest.raises(Exception, match="failed"):
+        services.retry_video(video=video, actor=staff)
+
+
+def test_the_sweeper_requeues_a_dead_job_then_gives_up(selected_question, clip, settings):
+    settings.MEDIA_MAX_ATTEMPTS = 2
+    video = attach(selected_question, clip)
+    past = timezone.now() - timedelta(seconds=1)
+    AnswerVideo.objects.filter(pk=video.pk).update(
+        state=VideoState.PROCESSING, attempts=1, processing_deadline=past
+    )
+    assert services.sweep_stuck_videos() == 1
+    video.refresh_from_db()
+    assert video.state == VideoState.UPLOADED
+    AnswerVideo.objects.filter(pk=video.pk).update(
+        state=VideoState.PROCESSING, attempts=2, processing_deadline=past
+    )
+    assert services.sweep_stuck_videos() == 1
+    video.refresh_from_db()
+    assert video.state == VideoState.FAILED and "2" in video.error_reason
+    assert services.sweep_stuck_videos() == 0
+
+
+def test_uploading_for_a_published_answer_is_refused(selected_question, clip, staff):
+    video = make_ready(selected_question, clip)
+    services.set_transcript(video=video, text="Texte.")
+    services.publish_video(video=video, actor=staff)
+    with pytest.raises(UploadRefused):
+        attach(selected_question.__class__.objects.get(pk=selected_question.pk), clip)
