@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import linebreaks_filter
@@ -39,6 +40,8 @@ MAX_BULK_DECISIONS = 500
 # How many refusals a bulk action lists one by one before summarising the rest.
 MAX_LISTED_REFUSALS = 20
 RETURN_TO_FIELD = "_return_to"
+STATE_COUNTS_CACHE_KEY = "questions:admin:state-counts:{scope}"
+STATE_COUNTS_CACHE_SECONDS = 20
 
 
 def can_moderate(request: HttpRequest) -> bool:
@@ -69,24 +72,53 @@ def visible_states(request: HttpRequest) -> list[str]:
     return [str(state) for state in PUBLIC_STATES]
 
 
+def default_state(request: HttpRequest) -> str:
+    """What each role opens first: moderators the queue, the spokesperson's staff the
+    published questions they choose from."""
+    return S.SUBMITTED if can_moderate(request) else S.APPROVED
+
+
+def selected_state(request: HttpRequest) -> str | None:
+    """The state the changelist shows (None: every state the user may see)."""
+    requested = request.GET.get(StateFilter.parameter_name)
+    if requested == StateFilter.ALL:
+        return None
+    if requested in visible_states(request):
+        return requested
+    # An action posted without a filter applies to the chosen questions, whatever their state.
+    return default_state(request) if request.method == "GET" else None
+
+
 def state_counts(request: HttpRequest) -> dict[str, int]:
-    """Questions per state (one GROUP BY, on the state index), computed once per request."""
-    if not hasattr(request, "_question_state_counts"):
-        rows = (
-            Question.objects.filter(state__in=visible_states(request))
-            .order_by()
-            .values_list("state")
-            .annotate(total=Count("pk"))
-        )
-        request._question_state_counts = dict(rows)
-    return request._question_state_counts
+    """Questions per state for the user's role: one GROUP BY over an index, cached briefly
+    (a moderator's own decisions clear it, see forget_state_counts)."""
+    states = visible_states(request)
+    key = STATE_COUNTS_CACHE_KEY.format(scope="all" if len(states) == len(S.values) else "public")
+    counts = cache.get(key)
+    if counts is None:
+        rows = Question.objects.order_by().values_list("state").annotate(total=Count("*"))
+        if len(states) < len(S.values):
+            rows = rows.filter(state__in=states)
+        counts = dict(rows)
+        cache.set(key, counts, STATE_COUNTS_CACHE_SECONDS)
+    return counts
+
+
+def forget_state_counts() -> None:
+    cache.delete_many([STATE_COUNTS_CACHE_KEY.format(scope=s) for s in ("all", "public")])
 
 
 class StateFilter(admin.SimpleListFilter):
-    """Filter by state, each choice showing how many questions are in it."""
+    """Filter by state, each choice showing how many questions are in it; opens on the
+    role's default state, with an explicit "All"."""
 
     title = gettext_lazy("state")
     parameter_name = "state"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin) -> None:
+        self.request = request
+        super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
         counts = state_counts(request)
@@ -96,10 +128,23 @@ class StateFilter(admin.SimpleListFilter):
             for state in visible_states(request)
         ]
 
+    def choices(self, changelist):
+        current = selected_state(self.request)
+        yield {
+            "selected": current is None,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": _("All"),
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
     def queryset(self, request, queryset):
-        if self.value() in visible_states(request):
-            return queryset.filter(state=self.value())
-        return queryset
+        state = selected_state(request)
+        return queryset.filter(state=state) if state else queryset
 
 
 class ModerationDecisionInline(admin.TabularInline):
@@ -234,7 +279,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         # The moderation queue is worked oldest first; everything else newest first.
-        if request.GET.get(StateFilter.parameter_name) == S.SUBMITTED:
+        if selected_state(request) == S.SUBMITTED:
             return ["created_at", "pk"]
         return ["-created_at", "-pk"]
 
@@ -256,7 +301,7 @@ class QuestionAdmin(admin.ModelAdmin):
             "state_summary": [
                 (state, labels[state], counts.get(state, 0)) for state in visible_states(request)
             ],
-            "current_state": request.GET.get(StateFilter.parameter_name, ""),
+            "current_state": selected_state(request) or "",
         }
         return super().changelist_view(request, extra_context)
 
@@ -471,6 +516,7 @@ class QuestionAdmin(admin.ModelAdmin):
             else:
                 done += 1
         if done:
+            forget_state_counts()
             self.message_user(request, success(done), messages.SUCCESS)
         for message in refused[:MAX_LISTED_REFUSALS]:
             self.message_user(request, _("Refused: %(why)s") % {"why": message}, messages.ERROR)
