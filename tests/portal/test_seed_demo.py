@@ -13,7 +13,7 @@ def test_seed_demo_is_idempotent_and_covers_every_state(monkeypatch):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
     assert Event.objects.count() == 5
-    assert Question.objects.count() == 30
+    assert Question.objects.count() == 31  # 30 + the answer video demo
     states = set(Question.objects.values_list("state", flat=True))
     assert states == {
         "unconfirmed",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event, Theme
+from media_pipeline import demo as demo_video
 from portal import demo_data
 from portal.roles import MODERATORS, SPOKESPERSON_STAFF
 from questions.models import ModerationDecision, Question, QuestionState, RejectionReason
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             created = self.seed_questions(events, themes)
         self.stdout.write(f"Demo data: {len(events)} events, {created} new questions.")
         self.seed_users()
+        self.seed_answer_video(events)
 
     def seed_themes(self) -> list[Theme]:
         themes = []
@@ -131,6 +133,13 @@ class Command(BaseCommand):
                 reason=question.rejection_reason if step == QuestionState.REJECTED else "",
             )
             previous = step
+
+    def seed_answer_video(self, events: list[Event]) -> None:
+        """An answered question whose generated clip went through the real video pipeline."""
+        open_events = [event for event in events if event.questions_open_at <= timezone.now()]
+        video = demo_video.seed_answer_video(open_events[0])
+        state = video.get_state_display() if video else "—"
+        self.stdout.write(f"Demo answer video: {state}.")
 
     def seed_users(self) -> None:
         """A superuser, a moderator and a spokesperson-staff account sharing one demo password."""

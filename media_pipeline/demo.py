@@ -1,0 +1,108 @@
+"""A demo answer made of a generated clip that goes through the real pipeline (for seed_demo)."""
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from events.models import Event
+from media_pipeline import services
+from media_pipeline.models import AnswerVideo, VideoState
+from questions.models import Question, QuestionState
+
+DEMO_PUBLIC_ID = "demovideo001"
+DEMO_SECONDS = 10
+DEMO_CAPTIONS = """WEBVTT
+
+00:00.000 --> 00:04.000
+Bonjour, et merci pour votre question.
+
+00:04.000 --> 00:10.000
+Voici la réponse du porte-parole, en vidéo, sous-titrée et transcrite.
+"""
+DEMO_TRANSCRIPT = (
+    "Bonjour, et merci pour votre question.\n\n"
+    "Voici la réponse du porte-parole, en vidéo, sous-titrée et transcrite."
+)
+
+
+def make_test_pattern(path: Path, *, seconds: int = DEMO_SECONDS, size: str = "854x480") -> Path:
+    """ffmpeg's test pattern with a 440 Hz tone: a real video file of a few hundred KB."""
+    subprocess.run(
+        [
+            settings.FFMPEG_BINARY,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={size}:rate=25:duration={seconds}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            str(path),
+        ],
+        check=True,
+        timeout=120,
+    )
+    return path
+
+
+def demo_question(event: Event) -> Question:
+    question, _created = Question.objects.get_or_create(
+        public_id=DEMO_PUBLIC_ID,
+        defaults={
+            "event": event,
+            "theme": event.themes.first(),
+            "title": "Comment la France répond-elle aux questions des citoyens ?",
+            "text": "Le porte-parole peut-il expliquer en vidéo comment les questions des "
+            "citoyens sont choisies et comment il y répond ?",
+            "display_name": "Camille",
+            "email": "camille@example.org",
+            "region": "IDF",
+            "language": "fr",
+            "state": QuestionState.SELECTED,
+            "confirmed_at": timezone.now(),
+            "approved_at": timezone.now(),
+            "selected_at": timezone.now(),
+        },
+    )
+    return question
+
+
+def seed_answer_video(event: Event) -> AnswerVideo | None:
+    """Idempotent: an already published demo answer is left as it is."""
+    question = demo_question(event)
+    video = AnswerVideo.objects.filter(question=question).first()
+    if video and video.state == VideoState.PUBLISHED:
+        return video
+    if question.state != QuestionState.SELECTED:
+        return video
+    if video is None or video.state != VideoState.READY:
+        with tempfile.TemporaryDirectory() as folder:
+            clip = make_test_pattern(Path(folder) / "demo.mp4")
+            with open(clip, "rb") as handle:
+                video = services.attach_source(question=question, file=File(handle), actor=None)
+        services.process_video(video_id=video.pk)  # synchronously; the queued task finds it done
+        video.refresh_from_db()
+        if video.state != VideoState.READY:
+            return video
+    with transaction.atomic():
+        services.set_caption(video=video, language="fr", content=DEMO_CAPTIONS.encode())
+        services.set_transcript(video=video, text=DEMO_TRANSCRIPT)
+        return services.publish_video(video=video, actor=None)

@@ -1,0 +1,130 @@
+"""A real Celery worker is SIGKILLed (with its ffmpeg) mid-transcode; the sweeper recovers."""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.storage import storages
+from django.utils import timezone
+
+from media_pipeline import services
+from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.storage_ops import list_tree
+from portal.celery import app
+from tests.media_pipeline.conftest import attach, make_clip
+from tests.worker import ROOT, running_worker, worker_command
+
+
+def processes_in_session(session_id: int) -> dict[int, str]:
+    """pid → command name of the processes of a session (the worker, its children, ffmpeg)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[3]) == session_id and fields[0] != "Z":
+            found[int(stat.parent.name)] = name
+    return found
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def worker_env(media_folders):
+    """The worker process sees the same folders and the same small ladder as the test."""
+    return {
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_MEDIA_ROOT": str(media_folders / "private"),
+        "UPLOAD_TEMP_DIR": str(settings.UPLOAD_TEMP_DIR),
+        "MEDIA_LADDER_HEIGHTS": "360,240",
+        "MEDIA_HLS_SEGMENT_SECONDS": "1",
+        "MEDIA_X264_PRESET": "ultrafast",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_during_ffmpeg_is_recovered_with_one_set_of_outputs(
+    selected_question, tmp_path, worker_env
+):
+    clip = make_clip(tmp_path / "answer.mp4", seconds=8, size="640x360")
+    app.control.purge()
+    video = attach(selected_question, clip)  # queued after commit, no worker yet
+
+    # A slow encoder setting gives the test time to kill the worker while ffmpeg runs.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "HLM_TEST_WORKER": "1",
+        "HLM_VAR_DIR": str(settings.VAR_DIR),
+        **worker_env,
+        "MEDIA_X264_PRESET": "veryslow",
+    }
+    log = open(Path(settings.VAR_DIR) / "worker-killed.log", "ab")  # noqa: SIM115
+    doomed = subprocess.Popen(
+        worker_command("default,media", 1, "prefork"),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_for(
+            lambda: (
+                "ffmpeg" in processes_in_session(doomed.pid).values()
+                and AnswerVideo.objects.get(pk=video.pk).progress > 0
+            ),
+            timeout=90,
+            what="ffmpeg to run and report progress",
+        )
+    finally:
+        os.killpg(doomed.pid, signal.SIGKILL)
+        doomed.wait()
+        log.close()
+    wait_for(lambda: not processes_in_session(doomed.pid), 10, "the killed group to vanish")
+
+    video.refresh_from_db()
+    assert video.state == VideoState.PROCESSING and 0 < video.progress < 100
+    assert video.attempts == 1
+    assert not video.hls_master  # nothing half-written is ever pointed at
+
+    # Time passes: the deadline expires and beat's sweeper re-queues the video.
+    AnswerVideo.objects.filter(pk=video.pk).update(processing_deadline=timezone.now())
+    with running_worker(queues="default,media", env=worker_env, log_name="worker-after.log"):
+        assert services.sweep_stuck_videos() == 1
+        wait_for(
+            lambda: (
+                AnswerVideo.objects.get(pk=video.pk).state in (VideoState.READY, VideoState.FAILED)
+            ),
+            timeout=120,
+            what="the video to be processed again",
+        )
+
+    video.refresh_from_db()
+    assert video.state == VideoState.READY, video.error_reason
+    assert video.attempts == 2 and video.progress == 100
+    files = list_tree(storages["default"], f"answers/{selected_question.public_id}")
+    versions = {name.split("/")[2] for name in files}
+    assert versions == {video.output_version}  # exactly one set of outputs, no orphans
+    expected_top = {"master.m3u8", "video.mp4", "poster.jpg", "poster-small.webp"}
+    assert expected_top <= {name.split("/", 3)[3] for name in files}
+    assert sorted(video.renditions.values_list("name", flat=True)) == ["240p", "360p"]
+    for rendition in video.renditions.all():
+        assert storages["default"].exists(rendition.playlist.name)
+    leftovers = list(Path(settings.UPLOAD_TEMP_DIR).glob("transcode/*"))
+    assert leftovers == []  # the killed attempt's working folder is gone too
