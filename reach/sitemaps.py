@@ -1,12 +1,41 @@
 """Sitemaps of public pages in every language, each URL with its hreflang alternates."""
 
+from math import ceil
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from reach.selectors import sitemap_events, sitemap_questions
+
+
+class ItemsInEachLanguage:
+    """(item, language) pairs of a queryset, loaded one page at a time.
+
+    Django's i18n sitemap builds every pair in memory for each page; with many thousands of
+    public questions that would load them all to render 2,000 URLs.
+    """
+
+    def __init__(self, queryset: QuerySet, languages: list[str]):
+        self.queryset = queryset
+        self.languages = languages
+
+    def count(self) -> int:
+        return self.queryset.count() * len(self.languages)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[tuple]:
+        width = len(self.languages)
+        first, last = index.start or 0, index.stop
+        items = self.queryset[first // width : ceil(last / width)]
+        pairs = [(item, language) for item in items for language in self.languages]
+        offset = first - (first // width) * width
+        return pairs[offset : offset + (last - first)]
 
 
 class MultilingualSitemap(Sitemap):
@@ -25,6 +54,10 @@ class MultilingualSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.updated_at
+
+    @property
+    def paginator(self) -> Paginator:
+        return Paginator(ItemsInEachLanguage(self.items(), self._languages()), self.limit)
 
 
 class EventSitemap(MultilingualSitemap):

@@ -101,5 +101,11 @@ def test_sitemap_index_pages_large_sections(client, settings, monkeypatch):
     assert f"{SITE}/sitemap-questions.xml" in sections
     assert f"{SITE}/sitemap-questions.xml?p=2" in sections
     assert f"{SITE}/sitemap-questions.xml?p=3" not in sections
+    page_one = get_xml(client, "/sitemap-questions.xml")
     page_two = get_xml(client, "/sitemap-questions.xml?p=2")
     assert len(page_two.findall(f"{SM}url")) == 8
+    # Pages split between a question's languages: together they hold each URL exactly once.
+    locs = [
+        u.findtext(f"{SM}loc") for page in (page_one, page_two) for u in page.findall(f"{SM}url")
+    ]
+    assert len(locs) == len(set(locs)) == 3 * len(LANGUAGES)
