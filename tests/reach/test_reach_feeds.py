@@ -162,3 +162,27 @@ def test_feed_query_count_is_constant(client, answered_question, django_assert_m
         with django_assert_max_num_queries(2):
             root = get_xml(client, feed_url(name, **kwargs))
         assert len(rss_items(root) or root.findall(f"{ATOM}entry")) == 13
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("fr", "Réponses en vidéo — Le Quai d’Orsay Hors les Murs"),
+        ("en", "Video answers — Le Quai d’Orsay Hors les Murs"),
+        ("de", "Videoantworten — Le Quai d’Orsay Hors les Murs"),
+        ("es", "Respuestas en vídeo — Le Quai d’Orsay Hors les Murs"),
+        ("ar", "الإجابات المصوّرة — Le Quai d’Orsay Hors les Murs"),
+        ("zh-hans", "视频回答 — Le Quai d’Orsay Hors les Murs"),
+    ],
+)
+def test_feed_titles_are_in_the_feed_language(client, language, title):
+    rss = get_xml(client, feed_url("answers_rss", language))
+    atom = get_xml(client, feed_url("answers_atom", language))
+    assert rss.find("channel").findtext("title") == title
+    assert atom.findtext(f"{ATOM}title") == title
+
+
+def test_theme_feed_names_the_theme_in_the_feed_language(client, answered_question):
+    theme = ThemeFactory(slug="europe", name="Europe", name_translations={"de": "Europa"})
+    root = get_xml(client, feed_url("theme_rss", "de", slug=theme.slug))
+    assert root.find("channel").findtext("title").startswith("Videoantworten zum Thema „Europa“")

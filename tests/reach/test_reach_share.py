@@ -193,3 +193,15 @@ def test_share_card_makes_no_query_when_the_page_selected_its_video(
             question_path(question),
             question=question,
         )
+
+
+def test_share_labels_are_in_the_page_language(answered_question):
+    question = answered_question()
+    html = render(
+        "{% share_links question %}", question_path(question, "ar"), "ar", question=question
+    )
+    assert len(Head(html).anchors) == 5
+    assert "مشاركة هذه الصفحة" in html  # "Share this page"
+    assert "نسخ الرابط" in html  # "Copy the link"
+    french = render("{% share_links question %}", question_path(question), "fr", question=question)
+    assert "Partager sur LinkedIn" in french
