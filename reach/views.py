@@ -1,6 +1,5 @@
 from math import ceil
 
-from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db.models import Count, Max
@@ -10,9 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_control
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from portal.security import allow_framing
 from reach.selectors import embeddable_question
 from reach.sitemaps import SITEMAPS
 
@@ -52,8 +51,7 @@ def _embed_language(request: HttpRequest) -> str:
 
 
 @require_safe
-@xframe_options_exempt
-@csp_replace({"frame-ancestors": ["*"]})
+@allow_framing  # CSP frame-ancestors from EMBED_FRAME_ANCESTORS, no X-Frame-Options
 @cache_control(public=True, max_age=5 * 60)
 def embed(request: HttpRequest, public_id: str) -> HttpResponse:
     """The answer's player alone, for any site to frame (the only page allowed in a frame)."""
