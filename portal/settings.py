@@ -8,6 +8,7 @@ PostgreSQL, Redis and S3 by environment alone; see README.md, "Deploying".
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -131,6 +132,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a web request must not hang when the broker is down: fail fast, the outbox
 # sweep (beat) sends what could not be queued.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
@@ -401,5 +404,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "clean-abandoned-uploads": {
         "task": "media_pipeline.tasks.clean_abandoned_uploads",
         "schedule": 3600.0,
+    },
+}
+# Privacy (RGPD): expired unconfirmed questions hourly; rejected ones anonymised nightly.
+CELERY_BEAT_SCHEDULE |= {
+    "purge-unconfirmed-questions": {
+        "task": "questions.purge_unconfirmed_questions",
+        "schedule": 3600.0,
+    },
+    "anonymise-rejected-questions": {
+        "task": "questions.anonymise_rejected_questions",
+        "schedule": crontab(hour=3, minute=30),
     },
 }

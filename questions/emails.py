@@ -64,8 +64,10 @@ def enqueue_sending(message_id: int) -> None:
 
     try:
         send_outbound_email.delay(message_id)
-    except Exception:  # noqa: BLE001 - any broker failure leaves the row for the sweep
-        logger.warning("broker unreachable; e-mail %s left for the outbox sweep", message_id)
+    except Exception as error:  # noqa: BLE001 - any broker failure leaves the row for the sweep
+        logger.warning(
+            "broker unreachable; e-mail %s left for the outbox sweep: %s", message_id, error
+        )
 
 
 def send_outbound_email(*, message_id: int) -> bool:
@@ -94,7 +96,9 @@ def send_outbound_email(*, message_id: int) -> bool:
         message.sent_at = timezone.now()
         message.last_error = ""
         message.save(update_fields=["attempts", "last_error", "sent_at"])
-        return True
+    # Ids and kinds only: addresses stay out of the logs.
+    logger.info("e-mail %s sent", message.pk, extra={"email_kind": message.kind})
+    return True
 
 
 def pending_email_ids(*, older_than: timedelta = timedelta(seconds=30)) -> list[int]:

@@ -15,7 +15,7 @@ from media_pipeline.models import AnswerVideo, VideoState
 from questions.models import QuestionState
 from tests.factories import QuestionFactory, UserFactory
 from tests.media_pipeline.conftest import make_clip
-from tests.s3 import http_get, s3, s3_server  # noqa: F401 - fixtures
+from tests.s3 import http_get
 from tests.worker import running_worker
 
 

@@ -1,0 +1,181 @@
+"""Privacy services (RGPD): purge, anonymise, export and erase citizens' personal data.
+
+Personal data here: a question's e-mail and display name, a support's e-mail, and the outbox
+e-mails (address and body). Videos are never touched; public questions keep their text, without
+their author.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from questions.models import PUBLIC_STATES, OutboundEmail, Question, QuestionState, Support
+
+ANONYMOUS_DISPLAY_NAME = "Anonyme"
+
+
+@transaction.atomic
+def purge_unconfirmed_questions(*, now: datetime | None = None) -> int:
+    """Delete questions never confirmed once their confirmation link has expired.
+
+    Their confirmation e-mails go too (they hold the address and the text). Returns the count.
+    """
+    limit = (now or timezone.now()) - timedelta(
+        seconds=settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS
+    )
+    expired_ids = list(
+        Question.objects.filter(state=QuestionState.UNCONFIRMED, created_at__lt=limit).values_list(
+            "pk", flat=True
+        )
+    )
+    OutboundEmail.objects.filter(question_id__in=expired_ids).delete()
+    return deleted_questions(Question.objects.filter(pk__in=expired_ids).delete())
+
+
+def deleted_questions(deletion: tuple[int, dict[str, int]]) -> int:
+    """The number of questions in what QuerySet.delete() reports (cascades included)."""
+    return deletion[1].get("questions.Question", 0)
+
+
+@transaction.atomic
+def anonymise_rejected_questions(*, now: datetime | None = None) -> int:
+    """Strip the author from questions rejected more than REJECTED_QUESTION_RETENTION_DAYS ago.
+
+    The question stays (moderation statistics and the audit trail), without e-mail or name; the
+    e-mails about it and the supporters' addresses go. Returns how many were anonymised.
+    """
+    limit = (now or timezone.now()) - timedelta(days=settings.REJECTED_QUESTION_RETENTION_DAYS)
+    due = Question.objects.select_for_update().filter(
+        state=QuestionState.REJECTED, rejected_at__lt=limit, anonymised_at__isnull=True
+    )
+    return anonymise_questions(due, now=now)
+
+
+def anonymise_questions(questions: QuerySet[Question], *, now: datetime | None = None) -> int:
+    ids = list(questions.values_list("pk", flat=True))
+    OutboundEmail.objects.filter(question_id__in=ids).delete()
+    Support.objects.filter(question_id__in=ids).exclude(email="").update(email="")
+    return Question.objects.filter(pk__in=ids).update(
+        email="",
+        display_name=ANONYMOUS_DISPLAY_NAME,
+        anonymised_at=now or timezone.now(),
+    )
+
+
+def normalised(email: str) -> str:
+    return email.strip()
+
+
+def export_personal_data(*, email: str) -> dict:
+    """Everything held about an e-mail address, as JSON-ready data (right of access)."""
+    address = normalised(email)
+    questions = (
+        Question.objects.filter(email__iexact=address)
+        .select_related("event", "theme")
+        .prefetch_related("decisions")
+        .order_by("created_at")
+    )
+    supports = (
+        Support.objects.filter(email__iexact=address)
+        .select_related("question")
+        .order_by("created_at")
+    )
+    emails = OutboundEmail.objects.filter(to__iexact=address).order_by("created_at")
+    return {
+        "email": address,
+        "exported_at": timezone.now().isoformat(),
+        "questions": [
+            {
+                "public_id": question.public_id,
+                "event": str(question.event),
+                "theme": question.theme.name,
+                "title": question.title,
+                "text": question.text,
+                "display_name": question.display_name,
+                "email": question.email,
+                "region": question.region,
+                "language": question.language,
+                "state": question.state,
+                "rejection_reason": question.rejection_reason,
+                "rejection_note": question.rejection_note,
+                "created_at": iso(question.created_at),
+                "confirmed_at": iso(question.confirmed_at),
+                "approved_at": iso(question.approved_at),
+                "answered_at": iso(question.answered_at),
+                "rejected_at": iso(question.rejected_at),
+                "decisions": [
+                    {
+                        "from": decision.from_state,
+                        "to": decision.to_state,
+                        "reason": decision.reason,
+                        "note": decision.note,
+                        "at": iso(decision.created_at),
+                    }
+                    for decision in question.decisions.all()
+                ],
+            }
+            for question in questions
+        ],
+        "supports": [
+            {
+                "question": support.question.public_id,
+                "question_title": support.question.title,
+                "email": support.email,
+                "language": support.language,
+                "created_at": iso(support.created_at),
+            }
+            for support in supports
+        ],
+        "emails": [
+            {
+                "kind": message.kind,
+                "subject": message.subject,
+                "body": message.body_text,
+                "language": message.language,
+                "created_at": iso(message.created_at),
+                "sent_at": iso(message.sent_at),
+            }
+            for message in emails
+        ],
+    }
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@transaction.atomic
+def delete_personal_data(*, email: str) -> dict[str, int]:
+    """Erase an address everywhere (right to erasure); videos are untouched.
+
+    Questions not yet public are deleted with their supports. Public ones (approved, selected,
+    answered: other citizens supported them, an answer may refer to them), and any question
+    another one points to, stay without their author. Supports keep counting, without the
+    address. E-mails to the address are deleted. Returns counts of what was done.
+    """
+    address = normalised(email)
+    if not address:
+        raise ValueError("an e-mail address is needed")
+    mine = Question.objects.select_for_update().filter(email__iexact=address)
+    kept = mine.filter(
+        Q(state__in=PUBLIC_STATES) | Q(answer_video__isnull=False) | Q(duplicates__isnull=False)
+    )
+    kept_ids = set(kept.values_list("pk", flat=True))
+    deletable_ids = set(mine.values_list("pk", flat=True)) - kept_ids
+    emails_deleted, _ = OutboundEmail.objects.filter(
+        Q(to__iexact=address) | Q(question_id__in=deletable_ids)
+    ).delete()
+    anonymised = Question.objects.filter(pk__in=kept_ids).update(
+        email="", display_name=ANONYMOUS_DISPLAY_NAME, anonymised_at=timezone.now()
+    )
+    deleted = deleted_questions(Question.objects.filter(pk__in=deletable_ids).delete())
+    supports = Support.objects.filter(email__iexact=address).update(email="")
+    return {
+        "questions_deleted": deleted,
+        "questions_anonymised": anonymised,
+        "supports_anonymised": supports,
+        "emails_deleted": emails_deleted,
+    }

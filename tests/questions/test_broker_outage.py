@@ -1,0 +1,68 @@
+"""Nothing lost: with the broker down, a change that sends e-mail still commits at once, and the
+e-mail goes out exactly once when the broker is back (the outbox sweep, on a real worker)."""
+
+import email
+import email.policy
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from portal.tasks import ping
+from questions import services
+from questions.models import OutboundEmail, Question, QuestionState
+from questions.tasks import sweep_outbox
+from tests.broker import broker_unreachable
+from tests.factories import QuestionFactory
+from tests.worker import running_worker
+
+
+def mails_to(address: str) -> list[Path]:
+    folder = Path(settings.VAR_DIR) / "worker-mail"
+    if not folder.exists():
+        return []
+    return [path for path in folder.iterdir() if address in path.read_text(errors="replace")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_queued_while_the_broker_is_down_is_sent_once_when_it_is_back(settings):
+    address = f"outage-{uuid.uuid4().hex[:8]}@example.org"
+    question = QuestionFactory(state=QuestionState.SELECTED, email=address, language="de")
+
+    with broker_unreachable() as dead_url:
+        # Redis is the cache too: it is down as well.
+        settings.CACHES = {
+            "default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": dead_url}
+        }
+        started = time.monotonic()
+        services.mark_question_answered(question=question, actor=None)
+        elapsed = time.monotonic() - started
+
+    # The change committed at once, the e-mail waits in the outbox.
+    assert elapsed < 5, f"the service hung {elapsed:.1f}s on the dead broker"
+    assert Question.objects.get(pk=question.pk).state == QuestionState.ANSWERED
+    message = OutboundEmail.objects.get(to=address)
+    assert message.sent_at is None and message.attempts == 0
+    assert message.language == "de"
+
+    # The broker is back. The sweep (what beat runs every minute) sends what was missed.
+    OutboundEmail.objects.filter(pk=message.pk).update(
+        created_at=message.created_at - timedelta(minutes=2)
+    )
+    with running_worker(queues="default", log_name="worker-outage.log"):
+        sweep_outbox.delay()
+        deadline = time.monotonic() + 60
+        while message.sent_at is None:
+            assert time.monotonic() < deadline, "the sweep did not send the e-mail"
+            time.sleep(0.3)
+            message.refresh_from_db()
+        # Sweeping again, by the worker or here, sends nothing more.
+        sweep_outbox.delay()
+        assert ping.delay("after-sweep").get(timeout=30) == "pong:after-sweep"
+    assert sweep_outbox.run() == 0
+    assert len(mails_to(address)) == 1
+    sent = email.message_from_string(mails_to(address)[0].read_text(), policy=email.policy.default)
+    assert sent["Subject"].strip() == message.subject and sent["Content-Language"] == "de"
