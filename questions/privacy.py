@@ -159,12 +159,19 @@ def delete_personal_data(*, email: str) -> dict[str, int]:
     address = normalised(email)
     if not address:
         raise ValueError("an e-mail address is needed")
-    mine = Question.objects.select_for_update().filter(email__iexact=address)
-    kept = mine.filter(
-        Q(state__in=PUBLIC_STATES) | Q(answer_video__isnull=False) | Q(duplicates__isnull=False)
+    mine = set(
+        Question.objects.select_for_update()
+        .filter(email__iexact=address)
+        .values_list("pk", flat=True)
     )
-    kept_ids = set(kept.values_list("pk", flat=True))
-    deletable_ids = set(mine.values_list("pk", flat=True)) - kept_ids
+    kept_ids = set(
+        Question.objects.filter(pk__in=mine)
+        .filter(
+            Q(state__in=PUBLIC_STATES) | Q(answer_video__isnull=False) | Q(duplicates__isnull=False)
+        )
+        .values_list("pk", flat=True)
+    )
+    deletable_ids = mine - kept_ids
     emails_deleted, _ = OutboundEmail.objects.filter(
         Q(to__iexact=address) | Q(question_id__in=deletable_ids)
     ).delete()
