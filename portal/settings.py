@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.forms",  # FORM_RENDERER = TemplatesSetting finds Django's own widget templates here
     "crispy_forms",
     "dsfr",
+    "django_ratelimit",
     "events",
     "questions",
     "media_pipeline",
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns django-ratelimit's refusals into the friendly 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -274,6 +277,17 @@ QUESTION_CONFIRMATION_MAX_AGE_SECONDS = env.int(
 )
 REJECTED_QUESTION_RETENTION_DAYS = env.int("REJECTED_QUESTION_RETENTION_DAYS", default=90)
 QUESTION_MIN_FILL_SECONDS = env.int("QUESTION_MIN_FILL_SECONDS", default=3)
+# A question form older than this is refused (its signed timestamp has expired): reload the page.
+QUESTION_FORM_MAX_AGE_SECONDS = env.int("QUESTION_FORM_MAX_AGE_SECONDS", default=12 * 3600)
+QUESTIONS_PER_PAGE = env.int("QUESTIONS_PER_PAGE", default=20)
+
+# --- Rate limits (django-ratelimit on the default cache, i.e. Redis in production) -------------
+# "<count>/<period>" with period s, m, h or d. Keys: client IP (key="ip") and normalised e-mail.
+RATELIMIT_VIEW = "portal.views.ratelimited"
+RATELIMIT_QUESTION_PER_IP = env.str("RATELIMIT_QUESTION_PER_IP", default="10/h")
+RATELIMIT_QUESTION_PER_EMAIL = env.str("RATELIMIT_QUESTION_PER_EMAIL", default="5/h")
+RATELIMIT_RESEND_PER_IP = env.str("RATELIMIT_RESEND_PER_IP", default="10/h")
+RATELIMIT_SUPPORT_PER_IP = env.str("RATELIMIT_SUPPORT_PER_IP", default="60/h")
 
 # --- Forms and design system --------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["crispy_dsfr"]

@@ -38,3 +38,13 @@ def media_folders(tmp_path, settings):
         }
         settings.STORAGES = storages
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and one-time tokens live in the cache: each test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
