@@ -1,15 +1,41 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from events.calendars import build_calendar, calendar_feed_events
+from events.forms import EventFilterForm
 from events.models import Event
+from events.regions import Region
+from events.selectors import PAST, UPCOMING, public_events
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    """Tour events, upcoming or past, filterable by region (GET parameters, no JavaScript)."""
+    form = EventFilterForm(request.GET or None)
+    filters = form.filters()
+    page = Paginator(public_events(**filters), settings.QUESTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "events/list.html",
+        {
+            "form": form,
+            "page": page,
+            "period": filters["period"],
+            "region": filters["region"],
+            "region_label": Region(filters["region"]).label if filters["region"] else "",
+            "UPCOMING": UPCOMING,
+            "PAST": PAST,
+        },
+    )
 
 
 def event_page_url(event: Event) -> str | None:
