@@ -40,3 +40,30 @@ class UndoPeriodOver(QuestionError):
     """The rejection is older than the retention period (its personal data may be gone)."""
 
     default_message = _("The rejection is too old to be undone.")
+
+
+# --- Citizens' actions (submission, confirmation, supports) ----------------------------------
+
+
+class QuestionsClosed(QuestionError):
+    """The event does not accept questions now (not published, window not open, or closed)."""
+
+    default_message = _("This event does not accept questions at the moment.")
+
+
+class ThemeNotOffered(QuestionError):
+    default_message = _("Choose one of the event's themes.")
+
+
+class DuplicateSubmission(QuestionError):
+    """The same form was sent twice (double click, resend): the first one counts."""
+
+    default_message = _("This question was already sent.")
+
+
+class SupportRefused(QuestionError):
+    default_message = _("This question can no longer be supported.")
+
+
+class AlreadySupported(SupportRefused):
+    default_message = _("You have already supported this question.")

@@ -4,16 +4,32 @@ Every service is keyword-only, runs in a transaction, and leaves side effects (e
 until the transaction commits.
 """
 
+import hashlib
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from events.models import Event, Theme
 from questions.emails import queue_email
-from questions.exceptions import AlreadyDecided, TransitionNotAllowed
-from questions.models import ModerationDecision, Question
+from questions.exceptions import (
+    AlreadyDecided,
+    AlreadySupported,
+    DuplicateSubmission,
+    QuestionsClosed,
+    SupportRefused,
+    ThemeNotOffered,
+    TransitionNotAllowed,
+)
+from questions.models import ModerationDecision, Question, Support
 from questions.models import QuestionState as S
+from questions.tokens import make_confirmation_token
 from questions.transitions import STATE_TIMESTAMP_FIELD, can_transition
 
 
@@ -99,3 +115,178 @@ def public_url(question: Question, language: str) -> str:
     """Absolute URL of the question's page in `language` (for e-mails)."""
     with translation.override(language):
         return f"{settings.SITE_URL}{question.get_absolute_url()}"
+
+
+# --- Citizens: submission, confirmation (double opt-in), supports --------------------------------
+
+# How long a form's idempotency token and an identical unconfirmed question count as "the same".
+DUPLICATE_WINDOW = timedelta(minutes=15)
+
+
+def submit_question(
+    *,
+    event: Event,
+    theme: Theme,
+    title: str,
+    text: str,
+    display_name: str,
+    email: str,
+    region: str,
+    language: str,
+    idempotency_key: str = "",
+) -> Question:
+    """Store a citizen's question as `unconfirmed` and e-mail them a confirmation link.
+
+    A double click (same `idempotency_key`) or the same question sent again by the same address
+    raises DuplicateSubmission: one question, one e-mail. Nothing is stored if the event does not
+    accept questions.
+    """
+    if not event.accepts_questions():
+        raise QuestionsClosed()
+    if not event.themes.filter(pk=theme.pk).exists():
+        raise ThemeNotOffered()
+    claim = _claim_idempotency_key(idempotency_key)
+    try:
+        with transaction.atomic():
+            if _same_question_pending(event=event, email=email, title=title, text=text):
+                raise DuplicateSubmission()
+            question = Question.objects.create(
+                event=event,
+                theme=theme,
+                title=title,
+                text=text,
+                display_name=display_name,
+                email=email,
+                region=region,
+                language=language,
+                state=S.UNCONFIRMED,
+            )
+            _queue_confirmation_email(question)
+    except Exception:
+        if claim:
+            cache.delete(claim)  # the failed attempt must not block a retry
+        raise
+    return question
+
+
+def _claim_idempotency_key(key: str) -> str:
+    """Atomically claim a form's one-time token in the shared cache; "" if there is none."""
+    if not key:
+        return ""
+    cache_key = "questions:submit:" + hashlib.sha256(key.encode()).hexdigest()
+    if not cache.add(cache_key, 1, timeout=int(DUPLICATE_WINDOW.total_seconds())):
+        raise DuplicateSubmission()
+    return cache_key
+
+
+def _same_question_pending(*, event: Event, email: str, title: str, text: str) -> bool:
+    return Question.objects.filter(
+        event=event,
+        email__iexact=email,
+        title=title,
+        text=text,
+        state=S.UNCONFIRMED,
+        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    ).exists()
+
+
+def confirmation_url(question: Question) -> str:
+    """Absolute, signed, expiring link, in the question's language (for the e-mail)."""
+    token = make_confirmation_token(question.public_id)
+    with translation.override(question.language):
+        return f"{settings.SITE_URL}{reverse('questions:confirm', kwargs={'token': token})}"
+
+
+def _queue_confirmation_email(question: Question) -> None:
+    hours = settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS // 3600
+    queue_email(
+        to=question.email,
+        kind="question_confirmation",
+        template="questions/email/confirm",
+        context={
+            "question": question,
+            "event": question.event,
+            "confirm_url": confirmation_url(question),
+            "hours": hours,
+        },
+        language=question.language,
+        question=question,
+    )
+
+
+def confirm_question(*, question: Question) -> tuple[Question, bool]:
+    """The citizen opened their link: `unconfirmed` → `submitted` (the moderation queue).
+
+    Returns (question, changed). Opening the link again, even twice at once, changes nothing.
+    """
+    if question.state != S.UNCONFIRMED:
+        return question, False
+    try:
+        return (
+            transition_question(
+                question=question, to_state=S.SUBMITTED, expected_state=S.UNCONFIRMED
+            ),
+            True,
+        )
+    except TransitionNotAllowed:  # includes AlreadyDecided: a parallel click confirmed it
+        question.refresh_from_db()
+        return question, False
+
+
+def resend_confirmation(*, question: Question) -> bool:
+    """A new link for a still unconfirmed question. Returns whether an e-mail was queued."""
+    with transaction.atomic():
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        if question.state != S.UNCONFIRMED or not question.email:
+            return False
+        _queue_confirmation_email(question)
+    return True
+
+
+def resend_confirmations_for_email(*, email: str) -> int:
+    """New links for every recent unconfirmed question of an address (the "lost link" form).
+
+    The caller shows the same message whatever the result: it must not reveal who wrote.
+    """
+    recent = timezone.now() - timedelta(seconds=settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS)
+    pending = Question.objects.filter(
+        email__iexact=email.strip(), state=S.UNCONFIRMED, created_at__gte=recent
+    )
+    return sum(resend_confirmation(question=question) for question in pending[:10])
+
+
+def supporter_key_digest(browser_key: str) -> str:
+    """Supports store a hash of the browser's random key, never the key itself."""
+    return hashlib.sha256(f"support:{browser_key}".encode()).hexdigest()
+
+
+def support_question(
+    *,
+    question: Question,
+    browser_key: str,
+    email: str = "",
+    language: str = "fr",
+) -> Support:
+    """Count one support ("me too") per browser for a public, not yet answered question.
+
+    `email`, if given, is told when the answer is published. Raises AlreadySupported or
+    SupportRefused.
+    """
+    try:
+        with transaction.atomic():
+            # Re-checked in the UPDATE itself: a question answered a moment ago is refused.
+            counted = Question.objects.filter(
+                pk=question.pk, state__in=(S.APPROVED, S.SELECTED)
+            ).update(support_count=F("support_count") + 1)
+            if not counted:
+                raise SupportRefused()
+            support = Support.objects.create(
+                question=question,
+                supporter_key=supporter_key_digest(browser_key),
+                email=email.strip(),
+                language=language,
+            )
+    except IntegrityError as error:
+        raise AlreadySupported() from error
+    question.refresh_from_db(fields=["support_count"])
+    return support

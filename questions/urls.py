@@ -4,6 +4,12 @@ from questions import views
 
 app_name = "questions"
 
+# Public ids never contain "o", so "confirm" and "support" cannot be mistaken for one.
 urlpatterns = [
+    path("questions/", views.search, name="search"),
+    path("questions/sent/", views.check_inbox, name="check_inbox"),
+    path("questions/confirm/new-link/", views.resend_confirmation, name="resend"),
+    path("questions/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("questions/support/<str:public_id>/", views.support, name="support"),
     path("questions/<str:public_id>/<str:slug>/", views.question_detail, name="detail"),
 ]

@@ -1,14 +1,281 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+"""Citizens' pages of the questions app: the event page with its questions and form, the
+confirmation flow, question pages, supports and search. Views validate, call one service,
+render or redirect."""
 
-from questions.models import Question
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from events.models import Event
+from events.selectors import public_event
+from questions import selectors, services
+from questions.exceptions import DuplicateSubmission, QuestionError
+from questions.forms import QuestionForm, ResendConfirmationForm, SearchForm, SupportForm
+from questions.models import Question, Support
+from questions.ratelimits import check_email_rate, rate_from_setting
+from questions.tokens import make_form_started, read_confirmation_token
+
+ANSWER_PARTIAL = "media_pipeline/_answer.html"
+SUPPORTER_COOKIE = "hlm_supporter"
+SUPPORTER_COOKIE_SALT = "questions.supporter"
+SUPPORTER_COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
+
+
+def current_language() -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    codes = [code for code, _name in settings.LANGUAGES]
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+# --- The event page ------------------------------------------------------------------------------
+
+
+@ratelimit(key="ip", rate=rate_from_setting("RATELIMIT_QUESTION_PER_IP"), method="POST", block=True)
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An event, its public questions (by supports or newest) and, while open, the form."""
+    try:
+        event = public_event(slug=slug)
+    except Event.DoesNotExist as error:
+        raise Http404(_("This event does not exist or is not published.")) from error
+    status = 200
+    form = None
+    if event.accepts_questions():
+        form = QuestionForm(request.POST or None, event=event)
+        if request.method == "POST":
+            response = handle_question_form(request, form)
+            if response is not None:
+                return response
+    elif request.method == "POST":
+        messages.error(request, _("This event does not accept questions at the moment."))
+        status = 409
+    context = event_context(request, event, form)
+    return render(request, "questions/event_detail.html", context, status=status)
+
+
+def handle_question_form(request: HttpRequest, form: QuestionForm) -> HttpResponse | None:
+    """Submit a valid form and redirect (POST/redirect/GET); None to show the form's errors."""
+    if not form.is_valid():
+        if getattr(form, "form_expired", False):
+            form.data = form.data.copy()
+            form.data["form_started"] = make_form_started()
+        return None
+    if form.filled_by_robot:
+        return redirect("questions:check_inbox")  # say nothing to robots; store nothing
+    check_email_rate(request, email=form.cleaned_data["email"])
+    data = form.cleaned_data
+    try:
+        services.submit_question(
+            event=form.event,
+            theme=data["theme"],
+            title=data["title"],
+            text=data["text"],
+            display_name=data["display_name"],
+            email=data["email"],
+            region=data["region"],
+            language=current_language(),
+            idempotency_key=data["submission_token"],
+        )
+    except DuplicateSubmission:
+        pass  # the first click already stored the question and queued its e-mail
+    except QuestionError as error:  # closed meanwhile, theme withdrawn: nothing was stored
+        form.add_error(None, error.message)
+        return None
+    return redirect("questions:check_inbox")
+
+
+def event_context(request: HttpRequest, event: Event, form: QuestionForm | None) -> dict:
+    sort = request.GET.get("sort")
+    sort = sort if sort in selectors.SORTS else selectors.SORT_SUPPORTS
+    questions = selectors.public_questions_for_event(event=event, sort=sort)
+    page = Paginator(questions, settings.QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    return {
+        "event": event,
+        "themes": list(event.themes.all()),
+        "form": form,
+        "page": page,
+        "sort": sort,
+        "questions_open": form is not None,
+        "questions_not_yet_open": event.questions_open_at > now,
+    }
+
+
+# --- Confirmation (double opt-in) ----------------------------------------------------------------
+
+
+def check_inbox(request: HttpRequest) -> HttpResponse:
+    hours = settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS // 3600
+    return render(request, "questions/check_inbox.html", {"hours": hours})
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the confirmation e-mail: the question joins the moderation queue."""
+    try:
+        public_id = read_confirmation_token(token)
+    except signing.SignatureExpired:
+        return link_problem(request, expired=True, token=token)
+    except signing.BadSignature:
+        return link_problem(request, expired=False)
+    question = Question.objects.select_related("event").filter(public_id=public_id).first()
+    if question is None:
+        return render(request, "questions/confirm_gone.html", status=410)
+    question, changed = services.confirm_question(question=question)
+    return render(
+        request,
+        "questions/confirmed.html",
+        {"question": question, "just_confirmed": changed, "event": question.event},
+    )
+
+
+def link_problem(request: HttpRequest, *, expired: bool, token: str = "") -> HttpResponse:
+    """Expired or forged link: nothing changes; offer a new link."""
+    return render(
+        request,
+        "questions/confirm_invalid.html",
+        {"expired": expired, "token": token, "form": ResendConfirmationForm()},
+        status=410 if expired else 400,
+    )
+
+
+@ratelimit(key="ip", rate=rate_from_setting("RATELIMIT_RESEND_PER_IP"), method="POST", block=True)
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    """Ask for a new confirmation link, from an expired link (one click) or with an address."""
+    if request.method != "POST":
+        return render(request, "questions/resend.html", {"form": ResendConfirmationForm()})
+    token = request.POST.get("token", "")
+    if token:
+        try:
+            public_id = read_confirmation_token(token, check_age=False)
+        except signing.BadSignature:
+            return link_problem(request, expired=False)
+        question = Question.objects.filter(public_id=public_id).first()
+        if question is not None:
+            services.resend_confirmation(question=question)
+        return redirect("questions:check_inbox")
+    form = ResendConfirmationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "questions/resend.html", {"form": form}, status=400)
+    services.resend_confirmations_for_email(email=form.cleaned_data["email"])
+    # Same answer whether or not the address wrote a question: it reveals nothing.
+    return redirect("questions:check_inbox")
+
+
+# --- The question page and supports -------------------------------------------------------------
 
 
 def question_detail(request: HttpRequest, public_id: str, slug: str) -> HttpResponse:
     """A public question's stable page; non-public questions do not exist for the public."""
-    question = get_object_or_404(
-        Question.objects.public().select_related("event", "theme"), public_id=public_id
-    )
+    try:
+        question = selectors.public_question(public_id=public_id)
+    except Question.DoesNotExist as error:
+        raise Http404(_("This question does not exist or is not public.")) from error
     if slug != question.slug:
         return redirect(question, permanent=True)
-    return render(request, "questions/detail.html", {"question": question})
+    video = selectors.published_answer_video(question)
+    browser_key = read_supporter_cookie(request)
+    supported = (
+        bool(browser_key)
+        and Support.objects.filter(
+            question=question, supporter_key=services.supporter_key_digest(browser_key)
+        ).exists()
+    )
+    return render(
+        request,
+        "questions/detail.html",
+        {
+            "question": question,
+            "event": question.event,
+            "video": video,
+            "answer_partial": answer_partial() if video else None,
+            "supported": supported,
+            "can_support": question.state != "answered" and not supported,
+            "support_form": SupportForm(),
+        },
+    )
+
+
+def answer_partial() -> str | None:
+    """The media app's answer partial, if installed: the page still works without it."""
+    try:
+        get_template(ANSWER_PARTIAL)
+    except TemplateDoesNotExist:
+        return None
+    return ANSWER_PARTIAL
+
+
+def read_supporter_cookie(request: HttpRequest) -> str:
+    return request.get_signed_cookie(
+        SUPPORTER_COOKIE, default="", salt=SUPPORTER_COOKIE_SALT, max_age=SUPPORTER_COOKIE_MAX_AGE
+    )
+
+
+@require_POST
+@ratelimit(key="ip", rate=rate_from_setting("RATELIMIT_SUPPORT_PER_IP"), method="POST", block=True)
+def support(request: HttpRequest, public_id: str) -> HttpResponse:
+    question = get_object_or_404(Question.objects.public(), public_id=public_id)
+    form = SupportForm(request.POST)
+    browser_key = read_supporter_cookie(request) or secrets.token_urlsafe(32)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Please check the e-mail address: %(error)s")
+            % {"error": " ".join(form.errors.get("email", []))},
+        )
+    else:
+        try:
+            services.support_question(
+                question=question,
+                browser_key=browser_key,
+                email=form.cleaned_data["email"],
+                language=current_language(),
+            )
+        except QuestionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you: your support is counted."))
+    response = redirect(question.get_absolute_url() + "#support")
+    response.set_signed_cookie(
+        SUPPORTER_COOKIE,
+        browser_key,
+        salt=SUPPORTER_COOKIE_SALT,
+        max_age=SUPPORTER_COOKIE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Full-text search and filters over public questions (GET, paginated)."""
+    form = SearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    questions = selectors.search_public_questions(
+        text=filters.get("q", ""),
+        event=filters.get("event"),
+        theme=filters.get("theme"),
+        region=filters.get("region", ""),
+        answered=filters.get("answered", ""),
+    )
+    page = Paginator(questions, settings.QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "questions/search.html",
+        {"form": form, "page": page, "query_string": query_string.urlencode()},
+    )

@@ -1,0 +1,103 @@
+"""Read-only queries for the public pages, built so a page's query count stays constant."""
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from events.models import Event
+from questions.models import Question
+from questions.models import QuestionState as S
+
+SORT_SUPPORTS = "supports"
+SORT_NEWEST = "newest"
+SORTS = (SORT_SUPPORTS, SORT_NEWEST)
+
+
+def public_questions() -> QuerySet[Question]:
+    return Question.objects.public().select_related("event", "theme")
+
+
+def public_questions_for_event(*, event: Event, sort: str = SORT_SUPPORTS) -> QuerySet[Question]:
+    ordering = (
+        ("-support_count", "-approved_at", "-pk")
+        if sort == SORT_SUPPORTS
+        else ("-approved_at", "-pk")
+    )
+    return Question.objects.public().filter(event=event).select_related("theme").order_by(*ordering)
+
+
+def public_question(*, public_id: str) -> Question:
+    """A public question with everything its page shows; Question.DoesNotExist otherwise.
+
+    The answer video is reached through its reverse relation (no import of media_pipeline).
+    """
+    return (
+        Question.objects.public()
+        .select_related("event", "theme", "answer_video")
+        .prefetch_related("answer_video__captions", "answer_video__renditions")
+        .get(public_id=public_id)
+    )
+
+
+def published_answer_video(question: Question):
+    """The question's answer video if it is published, else None."""
+    try:
+        video = question.answer_video
+    except Question.answer_video.RelatedObjectDoesNotExist:
+        return None
+    return video if video.is_public else None
+
+
+def latest_answered_questions(*, limit: int = 4) -> list[Question]:
+    return list(
+        Question.objects.filter(state=S.ANSWERED)
+        .select_related("event", "theme")
+        .order_by("-answered_at", "-pk")[:limit]
+    )
+
+
+def search_public_questions(
+    *,
+    text: str = "",
+    event: Event | None = None,
+    theme=None,
+    region: str = "",
+    answered: str = "",
+) -> QuerySet[Question]:
+    """Public questions matching words and filters, best match first when words are given.
+
+    PostgreSQL: full-text search with the French configuration (stemming: "élections" finds
+    "élection"). Elsewhere (the SQLite default): every word must appear in title or text.
+    """
+    questions = public_questions()
+    if event is not None:
+        questions = questions.filter(event=event)
+    if theme is not None:
+        questions = questions.filter(theme=theme)
+    if region:
+        questions = questions.filter(event__region=region)
+    if answered == "yes":
+        questions = questions.filter(state=S.ANSWERED)
+    elif answered == "no":
+        questions = questions.exclude(state=S.ANSWERED)
+    text = " ".join(text.split())
+    if not text:
+        return questions.order_by("-approved_at", "-pk")
+    if settings.IS_POSTGRESQL:
+        return _full_text(questions, text)
+    for word in text.split():
+        questions = questions.filter(Q(title__icontains=word) | Q(text__icontains=word))
+    return questions.order_by("-support_count", "-approved_at", "-pk")
+
+
+def _full_text(questions: QuerySet[Question], text: str) -> QuerySet[Question]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = SearchVector("title", weight="A", config="french") + SearchVector(
+        "text", weight="B", config="french"
+    )
+    query = SearchQuery(text, config="french", search_type="websearch")
+    return (
+        questions.annotate(search=vector, rank=SearchRank(vector, query))
+        .filter(search=query)
+        .order_by("-rank", "-support_count", "-pk")
+    )

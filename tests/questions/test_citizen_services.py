@@ -1,0 +1,130 @@
+"""The citizens' services, called directly."""
+
+import pytest
+from django.db import transaction
+
+from questions import services
+from questions.exceptions import (
+    AlreadySupported,
+    DuplicateSubmission,
+    QuestionsClosed,
+    SupportRefused,
+    ThemeNotOffered,
+)
+from questions.models import OutboundEmail, Question, QuestionState
+from tests.factories import EventFactory, QuestionFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(event, **overrides):
+    kwargs = {
+        "event": event,
+        "theme": event.themes.first(),
+        "title": "Une question",
+        "text": "Le texte de la question.",
+        "display_name": "Awa",
+        "email": "awa@example.org",
+        "region": "IDF",
+        "language": "ar",
+    } | overrides
+    return services.submit_question(**kwargs)
+
+
+def test_submit_stores_an_unconfirmed_question_and_queues_the_email_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        question = submit(event)
+    assert question.state == QuestionState.UNCONFIRMED and question.language == "ar"
+    message = OutboundEmail.objects.get(question=question)
+    assert message.language == "ar" and "/ar/questions/confirm/" in message.body_text
+    assert len(callbacks) == 1  # the e-mail leaves only after the commit
+
+
+def test_submit_refuses_a_closed_or_unpublished_event_and_a_foreign_theme():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    closed = EventFactory(
+        questions_open_at=now - timedelta(days=3), questions_close_at=now - timedelta(days=1)
+    )
+    with pytest.raises(QuestionsClosed):
+        submit(closed)
+    with pytest.raises(QuestionsClosed):
+        submit(EventFactory(is_published=False))
+    with pytest.raises(ThemeNotOffered):
+        submit(EventFactory(), theme=ThemeFactory(slug="elsewhere"))
+    assert not Question.objects.exists() and not OutboundEmail.objects.exists()
+
+
+def test_the_same_idempotency_key_submits_once():
+    event = EventFactory()
+    submit(event, idempotency_key="a" * 32)
+    with pytest.raises(DuplicateSubmission):
+        submit(event, idempotency_key="a" * 32, title="Autre titre")
+    assert Question.objects.count() == 1
+
+
+def test_a_failed_submission_releases_its_key():
+    event = EventFactory()
+    with pytest.raises(ThemeNotOffered):
+        submit(event, idempotency_key="b" * 32, theme=ThemeFactory(slug="other"))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit(event, idempotency_key="c" * 32)
+        raise RuntimeError("the request fails after the service")
+    submit(event, idempotency_key="b" * 32)
+    assert Question.objects.count() == 1
+
+
+def test_confirm_moves_to_submitted_once_and_records_it():
+    question = submit(EventFactory())
+    confirmed, changed = services.confirm_question(question=question)
+    assert changed and confirmed.state == QuestionState.SUBMITTED and confirmed.confirmed_at
+    again, changed_again = services.confirm_question(question=question)  # stale instance
+    assert not changed_again and again.state == QuestionState.SUBMITTED
+    assert question.decisions.count() == 1
+
+
+def test_confirm_never_moves_a_question_backwards():
+    question = QuestionFactory(state=QuestionState.REJECTED)
+    same, changed = services.confirm_question(question=question)
+    assert not changed and same.state == QuestionState.REJECTED
+
+
+def test_resend_only_for_unconfirmed_questions():
+    question = submit(EventFactory())
+    assert services.resend_confirmation(question=question)
+    services.confirm_question(question=question)
+    assert not services.resend_confirmation(question=question)
+    assert OutboundEmail.objects.count() == 2
+
+
+def test_supports_once_per_browser_and_never_on_answered_questions():
+    question = QuestionFactory()
+    services.support_question(question=question, browser_key="k1", email="a@example.org")
+    with pytest.raises(AlreadySupported):
+        services.support_question(question=question, browser_key="k1")
+    services.support_question(question=question, browser_key="k2")
+    assert question.support_count == 2
+    answered = QuestionFactory(state=QuestionState.ANSWERED)
+    with pytest.raises(SupportRefused):
+        services.support_question(question=answered, browser_key="k1")
+    hidden = QuestionFactory(state=QuestionState.SUBMITTED)
+    with pytest.raises(SupportRefused):
+        services.support_question(question=hidden, browser_key="k1")
+    answered.refresh_from_db()
+    hidden.refresh_from_db()
+    assert answered.support_count == hidden.support_count == 0
+
+
+def test_a_supporter_email_is_told_of_the_answer():
+    question = QuestionFactory(state=QuestionState.SELECTED, email="author@example.org")
+    services.support_question(
+        question=question, browser_key="k", email="fan@example.org", language="es"
+    )
+    recipients = dict(services.answer_recipients(question))
+    assert recipients == {"author@example.org": "fr", "fan@example.org": "es"}

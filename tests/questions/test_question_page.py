@@ -1,0 +1,147 @@
+"""The public question page: content, privacy, supports, answer section, query counts."""
+
+import pytest
+from django.urls import reverse
+
+from questions.models import QuestionState, Support
+from tests.factories import EventFactory, QuestionFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_page_shows_the_question_but_never_the_email(client):
+    question = QuestionFactory(
+        title="Quelle Europe demain ?", display_name="Sophie L.", email="sophie@example.org"
+    )
+    response = client.get(question.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Quelle Europe demain ?" in html and "Sophie L." in html
+    assert question.event.title in html and question.theme.name in html
+    assert "sophie@example.org" not in html
+    assert 'id="answer-title"' in html and 'id="share"' in html
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        QuestionState.UNCONFIRMED,
+        QuestionState.SUBMITTED,
+        QuestionState.REJECTED,
+        QuestionState.DUPLICATE,
+    ],
+)
+def test_a_non_public_question_is_a_404(client, state):
+    question = QuestionFactory(state=state)
+    assert client.get(question.get_absolute_url()).status_code == 404
+    assert client.post(reverse("questions:support", args=[question.public_id])).status_code == 404
+
+
+def test_an_unknown_question_is_a_404_and_a_wrong_slug_redirects(client):
+    question = QuestionFactory(title="Une question")
+    assert client.get("/fr/questions/zzzzzzzzzz/x/").status_code == 404
+    response = client.get(f"/fr/questions/{question.public_id}/old-title/")
+    assert response.status_code == 301 and response["Location"] == question.get_absolute_url()
+
+
+def test_without_a_published_video_the_page_says_not_answered_yet(client):
+    question = QuestionFactory(state=QuestionState.SELECTED)
+    html = client.get(question.get_absolute_url().replace("/fr/", "/en/")).content.decode()
+    assert "Not answered yet" in html
+
+
+def support(client, question, **data):
+    return client.post(reverse("questions:support", args=[question.public_id]), data)
+
+
+def test_one_support_per_browser(client):
+    question = QuestionFactory()
+    first = support(client, question)
+    assert first.status_code == 302 and first["Location"].endswith("#support")
+    support(client, question)
+    question.refresh_from_db()
+    assert question.support_count == 1 and Support.objects.count() == 1
+    stored = Support.objects.get()
+    assert client.cookies["hlm_supporter"].value.split(":")[0] not in stored.supporter_key
+    assert len(stored.supporter_key) == 64  # a hash, not the browser's key
+    html = client.get(question.get_absolute_url()).content.decode()
+    assert "1 citoyen" in html or "1 citizen" in html
+
+
+def test_another_browser_counts_again_and_may_leave_an_email(client, django_user_model):
+    from django.test import Client
+
+    question = QuestionFactory()
+    support(client, question)
+    support(Client(), question, email="louise@example.org")
+    question.refresh_from_db()
+    assert question.support_count == 2
+    assert Support.objects.filter(email="louise@example.org").exists()
+
+
+def test_a_forged_cookie_is_ignored_and_replaced(client):
+    question = QuestionFactory()
+    client.cookies["hlm_supporter"] = "forged"
+    support(client, question)
+    assert client.cookies["hlm_supporter"].value != "forged"
+    assert Support.objects.count() == 1
+
+
+def test_supporting_an_answered_question_is_refused(client):
+    question = QuestionFactory(state=QuestionState.ANSWERED)
+    support(client, question)
+    question.refresh_from_db()
+    assert question.support_count == 0 and not Support.objects.exists()
+    html = client.get(question.get_absolute_url()).content.decode()
+    assert 'action="/fr/questions/support/' not in html
+
+
+def test_an_invalid_support_email_is_explained_and_nothing_counts(client):
+    question = QuestionFactory()
+    response = support(client, question, email="pas une adresse")
+    assert response.status_code == 302
+    assert not Support.objects.exists()
+
+
+def test_supports_are_rate_limited_per_ip(client, settings):
+    from django.test import Client
+
+    settings.RATELIMIT_SUPPORT_PER_IP = "2/h"
+    questions = QuestionFactory.create_batch(3)
+    assert support(Client(), questions[0]).status_code == 302
+    assert support(Client(), questions[1]).status_code == 302
+    response = support(Client(), questions[2])
+    assert response.status_code == 429
+    assert Support.objects.count() == 2
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_event_page_makes_at_most_8_queries(client, django_assert_max_num_queries, count):
+    theme = ThemeFactory()
+    event = EventFactory(themes=[theme])
+    QuestionFactory.create_batch(count, event=event, theme=theme)
+    QuestionFactory.create_batch(3, event=event, theme=theme, state=QuestionState.ANSWERED)
+    url = reverse("events:detail", kwargs={"slug": event.slug})
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("hlm-question-card") == min(count + 3, 20)
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_question_page_makes_at_most_8_queries(client, django_assert_max_num_queries, count):
+    from django.test import Client
+
+    event = EventFactory()
+    questions = QuestionFactory.create_batch(count, event=event)
+    question = questions[0]
+    for _n in range(3):
+        support(Client(), question)
+    support(client, question)
+    with django_assert_max_num_queries(8):
+        response = client.get(question.get_absolute_url())
+    assert response.status_code == 200
+    assert (
+        "Vous soutenez cette question" in response.content.decode()
+        or "You support" in response.content.decode()
+    )
