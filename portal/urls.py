@@ -3,7 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from events import urls as event_urls
 from portal import views
+from questions import views as question_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -12,8 +14,19 @@ urlpatterns = [
     path("", include("reach.urls")),
 ]
 
+# The event page shows the event's questions and the question form, so the questions app (the
+# higher one) serves it; it keeps its name in the `events` namespace.
+event_patterns = [
+    *event_urls.urlpatterns,
+    path("events/<slug:slug>/", question_views.event_detail, name="detail"),
+]
+
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("legal-notice/", views.legal_notice, name="legal_notice"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("", include((event_patterns, "events"))),
     path("", include("questions.urls")),
     path("", include("events.urls")),
     path("", include("reach.feed_urls")),

@@ -1,15 +1,48 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from events.models import Event
+from events.selectors import next_events
 from portal.health import run_checks
+from questions.selectors import latest_answered_questions
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    upcoming_events = Event.objects.published().upcoming().prefetch_related("themes")[:6]
-    return render(request, "portal/home.html", {"upcoming_events": upcoming_events})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "upcoming_events": next_events(limit=3),
+            "answered_questions": latest_answered_questions(limit=4),
+        },
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice quotes the retention periods actually configured."""
+    return render(
+        request,
+        "portal/privacy.html",
+        {
+            "confirmation_hours": settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS // 3600,
+            "rejected_retention_days": settings.REJECTED_QUESTION_RETENTION_DAYS,
+        },
+    )
+
+
+def legal_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/legal_notice.html")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/accessibility.html")
+
+
+def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """RATELIMIT_VIEW: a friendly page in the visitor's language, with status 429."""
+    return render(request, "429.html", status=429)
 
 
 @never_cache
