@@ -28,7 +28,6 @@ urlpatterns += i18n_patterns(
     path("accessibility/", views.accessibility, name="accessibility"),
     path("", include((event_patterns, "events"))),
     path("", include("questions.urls")),
-    path("", include("events.urls")),
     path("", include("reach.feed_urls")),
     path("", include("media_pipeline.urls")),
 )
