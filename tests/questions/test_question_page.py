@@ -145,3 +145,37 @@ def test_the_question_page_makes_at_most_8_queries(client, django_assert_max_num
         "Vous soutenez cette question" in response.content.decode()
         or "You support" in response.content.decode()
     )
+
+
+def test_a_published_answer_video_is_shown_through_the_media_partial(
+    client, django_assert_max_num_queries
+):
+    from media_pipeline.models import AnswerVideo, Caption, VideoState
+
+    question = QuestionFactory(state=QuestionState.ANSWERED)
+    video = AnswerVideo.objects.create(
+        question=question,
+        state=VideoState.PUBLISHED,
+        hls_master="answers/1/v1/master.m3u8",
+        mp4="answers/1/v1/answer.mp4",
+        transcript="Merci pour cette question.",
+    )
+    Caption.objects.create(video=video, language="fr", file="captions/fr.vtt")
+    Caption.objects.create(video=video, language="en", file="captions/en.vtt")
+    with django_assert_max_num_queries(8):
+        html = client.get(question.get_absolute_url()).content.decode()
+    assert "master.m3u8" in html and 'srclang="en"' in html
+    assert "Merci pour cette question." in html
+    assert "Pas encore de réponse" not in html
+
+
+def test_an_unpublished_video_is_not_shown(client):
+    from media_pipeline.models import AnswerVideo, VideoState
+
+    question = QuestionFactory(state=QuestionState.SELECTED)
+    AnswerVideo.objects.create(
+        question=question, state=VideoState.READY, hls_master="answers/2/v1/master.m3u8"
+    )
+    html = client.get(question.get_absolute_url()).content.decode()
+    assert "master.m3u8" not in html
+    assert "Pas encore de réponse" in html

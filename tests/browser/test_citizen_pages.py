@@ -1,0 +1,62 @@
+"""The citizens' pages in a real browser: axe-clean (with form errors too), live character count."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.browser.axe import assert_accessible
+from tests.factories import EventFactory, QuestionFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def event():
+    event = EventFactory(title="Rencontre citoyenne à Lyon", themes=[ThemeFactory(slug="europe")])
+    QuestionFactory.create_batch(3, event=event)
+    return event
+
+
+def url_in(language: str, name: str, **kwargs) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_citizen_pages_have_no_accessibility_violations(desktop, event, language):
+    question = event.questions.first()
+    with translation.override(language):
+        pages = [
+            reverse("events:list"),
+            reverse("events:detail", kwargs={"slug": event.slug}),
+            question.get_absolute_url(),
+            reverse("questions:search") + "?q=question",
+            reverse("questions:check_inbox"),
+            reverse("questions:resend"),
+            reverse("questions:confirm", kwargs={"token": "forged"}),
+            reverse("privacy"),
+            reverse("legal_notice"),
+            reverse("accessibility"),
+        ]
+    for path in pages:
+        desktop.goto(path)
+        assert desktop.locator("html").get_attribute("lang") == language
+        assert_accessible(desktop)
+
+
+def test_the_question_form_with_errors_is_accessible_on_a_phone(phone, event):
+    phone.goto(url_in("fr", "events:detail", slug=event.slug) + "#ask")
+    phone.get_by_role("button", name="Envoyer ma question").click()
+    phone.wait_for_load_state()
+    error = phone.locator("#question-title-desc-error")
+    assert error.is_visible()
+    described_by = phone.locator("#question-title").get_attribute("aria-describedby")
+    assert "question-title-desc-error" in described_by
+    assert_accessible(phone)
+
+
+def test_the_character_count_follows_typing(desktop, event):
+    desktop.goto(url_in("en", "events:detail", slug=event.slug))
+    desktop.locator("#question-text").fill("Bonjour")
+    counter = desktop.locator("#question-text-count")
+    counter.filter(has_text="7 characters out of 1500").wait_for()
