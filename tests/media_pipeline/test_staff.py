@@ -6,10 +6,15 @@ import pytest
 from django.core import mail
 from django.core.files.storage import storages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from media_pipeline import services
-from media_pipeline.exceptions import InvalidCaptions, PublishRefused, UploadRefused
+from media_pipeline.exceptions import (
+    InvalidCaptions,
+    PublishRefused,
+    RetryRefused,
+    UploadRefused,
+)
 from media_pipeline.models import AnswerVideo, UploadSession, VideoState
 from media_pipeline.webvtt import validate_webvtt
 from portal.roles import MODERATORS, SPOKESPERSON_STAFF
@@ -268,7 +273,7 @@ def test_a_failed_video_can_be_retried_from_its_source(
     services.process_video(video_id=video.pk)
     video.refresh_from_db()
     assert video.state == VideoState.READY and video.attempts == 1
-    with pytest.raises(Exception, match="failed"):
+    with pytest.raises(RetryRefused):
         services.retry_video(video=video, actor=staff)
 
 
@@ -297,3 +302,13 @@ def test_uploading_for_a_published_answer_is_refused(selected_question, clip, st
     services.publish_video(video=video, actor=staff)
     with pytest.raises(UploadRefused):
         attach(selected_question.__class__.objects.get(pk=selected_question.pk), clip)
+
+
+def test_the_staff_page_speaks_french_by_default_and_arabic_right_to_left(client, staff):
+    QuestionFactory(state=QuestionState.SELECTED)
+    french = client.get(reverse("media_pipeline:staff")).content.decode()
+    assert "Réponses en vidéo" in french and "Envoyer la vidéo" in french
+    with translation.override("ar"):
+        url = reverse("media_pipeline:staff")
+    arabic = client.get(url).content.decode()
+    assert 'dir="rtl"' in arabic and "رفع الفيديو" in arabic
