@@ -1,0 +1,67 @@
+import pytest
+from django.core.files.storage import FileSystemStorage, storages
+
+from media_pipeline import services
+from media_pipeline.exceptions import TransientStorageError
+from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.storage_ops import list_tree
+from media_pipeline.tasks import transcode_video
+from tests.media_pipeline.conftest import attach
+
+pytestmark = pytest.mark.django_db
+
+
+class FlakyStorage(FileSystemStorage):
+    """A disk that fails like a throttled S3 after a few files (a storage, not the pipeline)."""
+
+    failures_left = 0
+    saves_before_failing = 3
+
+    def _save(self, name, content):
+        type(self).saves_before_failing -= 1
+        if type(self).failures_left and type(self).saves_before_failing < 0:
+            type(self).failures_left -= 1
+            raise OSError("503 Slow Down")
+        return super()._save(name, content)
+
+
+@pytest.fixture
+def flaky_storage(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": f"{__name__}.FlakyStorage",
+            "OPTIONS": {"location": str(settings.MEDIA_ROOT)},
+        },
+    }
+    FlakyStorage.saves_before_failing = 3
+    return FlakyStorage
+
+
+def test_a_storage_error_midway_leaves_no_file_and_the_video_is_retried(
+    selected_question, clip, flaky_storage
+):
+    video = attach(selected_question, clip)
+    flaky_storage.failures_left = 1
+    with pytest.raises(TransientStorageError):
+        services.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.UPLOADED and video.attempts == 0  # ready to be retried
+    assert list_tree(storages["default"], "answers") == []  # the 3 stored files were removed
+
+    services.process_video(video_id=video.pk)  # the retry, once the storage is back
+    video.refresh_from_db()
+    assert video.state == VideoState.READY and video.attempts == 1
+
+
+def test_a_storage_that_stays_down_ends_failed_after_the_task_retries(
+    selected_question, clip, flaky_storage, settings
+):
+    settings.MEDIA_STORAGE_RETRY_BASE_SECONDS = 0
+    video = attach(selected_question, clip)
+    flaky_storage.failures_left = 1000
+    transcode_video.apply(args=[video.pk])
+    video = AnswerVideo.objects.get(pk=video.pk)
+    assert video.state == VideoState.FAILED
+    assert video.error_log == "503 Slow Down"
+    assert list_tree(storages["default"], "answers") == []
