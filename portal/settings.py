@@ -287,6 +287,7 @@ RATELIMIT_VIEW = "portal.views.ratelimited"
 RATELIMIT_QUESTION_PER_IP = env.str("RATELIMIT_QUESTION_PER_IP", default="10/h")
 RATELIMIT_QUESTION_PER_EMAIL = env.str("RATELIMIT_QUESTION_PER_EMAIL", default="5/h")
 RATELIMIT_RESEND_PER_IP = env.str("RATELIMIT_RESEND_PER_IP", default="10/h")
+RATELIMIT_RESEND_PER_EMAIL = env.str("RATELIMIT_RESEND_PER_EMAIL", default="3/h")
 RATELIMIT_SUPPORT_PER_IP = env.str("RATELIMIT_SUPPORT_PER_IP", default="60/h")
 
 # --- Forms and design system --------------------------------------------------------------------

@@ -93,11 +93,7 @@ class QuestionForm(forms.Form):
             "display_name",
             "email",
             "region",
-            HTML(
-                '{% load i18n %}<p class="fr-text--sm">{% url "privacy" as privacy_url %}'
-                '{% blocktranslate %}How we use your data: <a href="{{ privacy_url }}">'
-                "privacy notice</a>.{% endblocktranslate %}</p>"
-            ),
+            HTML('{% include "questions/_privacy_hint.html" %}'),
             "consent",
             Div("website", css_class="hlm-hp"),
             "form_started",

@@ -18,14 +18,23 @@ def rate_from_setting(name: str) -> Callable[[str, HttpRequest], str]:
     return rate
 
 
-def check_email_rate(request: HttpRequest, *, email: str) -> None:
-    """Count one question for this address; raise Ratelimited (→ the 429 page) past the limit."""
+def check_email_rate(
+    request: HttpRequest,
+    *,
+    email: str,
+    group: str = "questions.submit.email",
+    setting: str = "RATELIMIT_QUESTION_PER_EMAIL",
+) -> None:
+    """Count one action for this address; raise Ratelimited (→ the 429 page) past the limit.
+
+    Per address, not only per IP: many IPs cannot flood one person's inbox.
+    """
     normalised = email.strip().lower()
     if is_ratelimited(
         request,
-        group="questions.submit.email",
+        group=group,
         key=lambda group, request: normalised,
-        rate=rate_from_setting("RATELIMIT_QUESTION_PER_EMAIL"),
+        rate=rate_from_setting(setting),
         increment=True,
     ):
         raise Ratelimited()

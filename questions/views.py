@@ -166,6 +166,12 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = ResendConfirmationForm(request.POST)
     if not form.is_valid():
         return render(request, "questions/resend.html", {"form": form}, status=400)
+    check_email_rate(
+        request,
+        email=form.cleaned_data["email"],
+        group="questions.resend.email",
+        setting="RATELIMIT_RESEND_PER_EMAIL",
+    )
     services.resend_confirmations_for_email(email=form.cleaned_data["email"])
     # Same answer whether or not the address wrote a question: it reveals nothing.
     return redirect("questions:check_inbox")

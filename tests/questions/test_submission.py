@@ -260,3 +260,20 @@ def test_too_many_questions_from_one_address_are_refused(client, event, settings
     )
     assert response.status_code == 429
     assert Question.objects.count() == 2
+
+
+def test_new_links_for_one_address_are_limited_even_from_many_ips(client, event, settings):
+    settings.RATELIMIT_RESEND_PER_EMAIL = "2/h"
+    client.post(event_url(event), question_data(event))
+    for n in range(2):
+        response = client.post(
+            reverse("questions:resend"),
+            {"email": "camille@example.org"},
+            REMOTE_ADDR=f"10.0.0.{n + 1}",
+        )
+        assert response.status_code == 302
+    refused = client.post(
+        reverse("questions:resend"), {"email": "Camille@example.org"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert refused.status_code == 429
+    assert OutboundEmail.objects.filter(to="camille@example.org").count() == 3
