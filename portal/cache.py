@@ -34,13 +34,19 @@ def _missing_key(key, *args, **kwargs):
 
 
 class ResilientRedisCache(RedisCache):
-    """Django's RedisCache; while Redis is down, reads miss and writes are dropped."""
+    """Django's RedisCache; while Redis is down, reads miss and writes are dropped.
+
+    `add` then answers True ("stored"), failing open: a once-only claim made with it goes
+    ahead, so such claims keep a database guard (submit_question checks for the same pending
+    question), and rate limits let requests through (RATELIMIT_FAIL_OPEN) instead of refusing
+    every citizen.
+    """
 
     get = _tolerant(lambda key, default=None, *a, **k: default)(RedisCache.get)
     get_many = _tolerant({})(RedisCache.get_many)
     has_key = _tolerant(False)(RedisCache.has_key)
     set = _tolerant(None)(RedisCache.set)
-    add = _tolerant(False)(RedisCache.add)
+    add = _tolerant(True)(RedisCache.add)
     touch = _tolerant(False)(RedisCache.touch)
     set_many = _tolerant(lambda data, *a, **k: list(data))(RedisCache.set_many)
     delete = _tolerant(False)(RedisCache.delete)

@@ -1,8 +1,8 @@
 """Privacy services (RGPD): purge, anonymise, export and erase citizens' personal data.
 
 Personal data here: a question's e-mail and display name, a support's e-mail, and the outbox
-e-mails (address and body). Videos are never touched; public questions keep their text, without
-their author.
+e-mails (address and body). Videos are never touched; a question answered on video keeps its
+text, without its author.
 """
 
 from datetime import datetime, timedelta
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from questions.models import PUBLIC_STATES, OutboundEmail, Question, QuestionState, Support
+from questions.models import OutboundEmail, Question, QuestionState, Support
 
 ANONYMOUS_DISPLAY_NAME = "Anonyme"
 
@@ -151,10 +151,10 @@ def iso(moment: datetime | None) -> str | None:
 def delete_personal_data(*, email: str) -> dict[str, int]:
     """Erase an address everywhere (right to erasure); videos are untouched.
 
-    Questions not yet public are deleted with their supports. Public ones (approved, selected,
-    answered: other citizens supported them, an answer may refer to them), and any question
-    another one points to, stay without their author. Supports keep counting, without the
-    address. E-mails to the address are deleted. Returns counts of what was done.
+    The address's questions are deleted with their supports (the privacy page promises it),
+    except those that must stay for the others: a question with an answer video, or one that
+    other questions were merged into, stays without its author. Supports keep counting,
+    without the address. E-mails to the address are deleted. Returns counts of what was done.
     """
     address = normalised(email)
     if not address:
@@ -166,9 +166,7 @@ def delete_personal_data(*, email: str) -> dict[str, int]:
     )
     kept_ids = set(
         Question.objects.filter(pk__in=mine)
-        .filter(
-            Q(state__in=PUBLIC_STATES) | Q(answer_video__isnull=False) | Q(duplicates__isnull=False)
-        )
+        .filter(Q(answer_video__isnull=False) | Q(duplicates__isnull=False))
         .values_list("pk", flat=True)
     )
     deletable_ids = mine - kept_ids

@@ -236,3 +236,25 @@ def test_every_state_changing_request_needs_the_csrf_token(world):
                 assert b"CSRF" in response.content, (method, url)
                 checked += 1
     assert checked >= 8
+
+
+INLINE_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=\s*[\"']", re.IGNORECASE)
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>"
+)
+
+
+def test_pages_run_under_the_csp_without_inline_script_or_style(client, world):
+    """The CSP has no 'unsafe-inline': inline code, handlers and style attributes would break."""
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    pages = public_pages(client, world)
+    for url in staff_urls(world) + ["/admin/", "/admin/questions/question/"]:
+        response = client.get(url)
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            pages[url] = response.content.decode()
+    for url, content in pages.items():
+        if "<html" not in content:
+            continue
+        assert not INLINE_SCRIPT.search(content), f"inline <script> on {url}"
+        assert not INLINE_HANDLER.search(content), f"on…= handler on {url}"
+        assert " style=" not in content, f"style attribute on {url}"

@@ -3,6 +3,7 @@ e-mail goes out exactly once when the broker is back (the outbox sweep, on a rea
 
 import email
 import email.policy
+import re
 import time
 import uuid
 from datetime import timedelta
@@ -10,13 +11,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from portal.tasks import ping
 from questions import services
 from questions.models import OutboundEmail, Question, QuestionState
 from questions.tasks import sweep_outbox
 from tests.broker import broker_unreachable
-from tests.factories import QuestionFactory
+from tests.factories import EventFactory, QuestionFactory, ThemeFactory
+from tests.questions.conftest import question_data
 from tests.worker import running_worker
 
 
@@ -66,3 +69,42 @@ def test_an_email_queued_while_the_broker_is_down_is_sent_once_when_it_is_back(s
     assert len(mails_to(address)) == 1
     sent = email.message_from_string(mails_to(address)[0].read_text(), policy=email.policy.default)
     assert sent["Subject"].strip() == message.subject and sent["Content-Language"] == "de"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_citizen_submits_while_redis_is_down_and_confirms_once_it_is_back(client, settings):
+    """Redis (broker and cache) down: the form still stores the question and says so; the
+    confirmation e-mail leaves when Redis is back, once, and its link works."""
+    event = EventFactory(themes=[ThemeFactory(slug="europe", name="Europe")])
+    address = f"panne-{uuid.uuid4().hex[:8]}@example.org"
+    with broker_unreachable() as dead_url:
+        settings.CACHES = {
+            "default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": dead_url}
+        }
+        started = time.monotonic()
+        response = client.post(
+            reverse("events:detail", kwargs={"slug": event.slug}),
+            question_data(event, email=address),
+        )
+        elapsed = time.monotonic() - started
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert response["Location"] == reverse("questions:check_inbox")
+    assert elapsed < 5, f"the citizen waited {elapsed:.1f}s"
+    question = Question.objects.get(email=address)
+    assert question.state == QuestionState.UNCONFIRMED
+    message = OutboundEmail.objects.get(to=address)
+    assert message.sent_at is None
+
+    OutboundEmail.objects.filter(pk=message.pk).update(
+        created_at=message.created_at - timedelta(minutes=2)
+    )
+    with running_worker(queues="default", log_name="worker-outage.log"):
+        sweep_outbox.delay()
+        sweep_outbox.delay()  # beat fired twice meanwhile: still one e-mail
+        assert ping.delay("swept").get(timeout=60) == "pong:swept"
+    (sent_file,) = mails_to(address)
+    link = re.search(r"https?://[^/\s]+(/fr/questions/confirm/[^/\s]+/)", sent_file.read_text())
+    assert link, sent_file.read_text()[:1000]
+    assert client.get(link.group(1)).status_code == 200
+    question.refresh_from_db()
+    assert question.state == QuestionState.SUBMITTED
