@@ -243,6 +243,10 @@ def test_publishing_needs_french_captions_or_a_transcript_and_notifies_once(
         emails.send_outbound_email(message_id=message.pk)
     assert sorted(address for m in mail.outbox for address in m.to) == [m.to for m in queued]
 
+    page = client.get(selected_question.get_absolute_url()).content.decode()
+    assert f'data-hls-src="{video.hls_master.url}"' in page
+    assert 'kind="captions"' in page and 'srclang="fr"' in page
+
 
 def test_the_answer_partial_offers_hls_mp4_poster_captions_and_transcript(
     selected_question, clip, rf

@@ -1,0 +1,101 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from media_pipeline import services
+from media_pipeline.models import AnswerVideo, VideoState
+from portal.roles import SPOKESPERSON_STAFF
+from tests.factories import UserFactory
+from tests.media_pipeline.conftest import attach
+
+pytestmark = pytest.mark.django_db
+
+VTT = b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour.\n"
+
+
+@pytest.fixture
+def staff(client):
+    user = UserFactory(groups=[SPOKESPERSON_STAFF])
+    client.force_login(user)
+    return user
+
+
+def test_a_small_file_uploaded_in_the_admin_enters_the_pipeline(
+    client, staff, selected_question, clip, django_capture_on_commit_callbacks
+):
+    with open(clip, "rb") as handle, django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            reverse("admin:media_pipeline_answervideo_add"),
+            {
+                "question": selected_question.pk,
+                "upload": handle,
+                "renditions-TOTAL_FORMS": 0,
+                "renditions-INITIAL_FORMS": 0,
+                "captions-TOTAL_FORMS": 0,
+                "captions-INITIAL_FORMS": 0,
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    video = AnswerVideo.objects.get(question=selected_question)
+    assert video.state == VideoState.UPLOADED and video.uploaded_by == staff
+    assert len(callbacks) == 1
+
+
+def test_the_admin_shows_progress_and_retries_and_publishes_through_the_services(
+    client, staff, selected_question, clip
+):
+    video = attach(selected_question, clip)
+    AnswerVideo.objects.filter(pk=video.pk).update(
+        state=VideoState.FAILED, error_reason="Le fichier est vide."
+    )
+    change_url = reverse("admin:media_pipeline_answervideo_change", args=[video.pk])
+    page = client.get(change_url).content.decode()
+    assert "hlm-admin-progress" in page and "<progress" in page
+    assert "Le fichier est vide." in page
+    assert "media_pipeline/admin.js" in page
+    assert reverse("admin:media_pipeline_answervideo_retry", args=[video.pk]) in page
+
+    retry_url = reverse("admin:media_pipeline_answervideo_retry", args=[video.pk])
+    assert client.get(retry_url).status_code == 403  # state changes only by POST
+    client.post(reverse("admin:media_pipeline_answervideo_retry", args=[video.pk]))
+    video.refresh_from_db()
+    assert video.state == VideoState.UPLOADED
+
+    services.process_video(video_id=video.pk)
+    client.post(reverse("admin:media_pipeline_answervideo_publish", args=[video.pk]))
+    video.refresh_from_db()
+    assert video.state == VideoState.READY  # refused: no captions, no transcript yet
+
+    response = client.post(
+        change_url,
+        {
+            "transcript": "Bonjour.",
+            "renditions-TOTAL_FORMS": 0,
+            "renditions-INITIAL_FORMS": 0,
+            "captions-TOTAL_FORMS": 1,
+            "captions-INITIAL_FORMS": 0,
+            "captions-0-language": "fr",
+            "captions-0-label": "",
+            "captions-0-file": SimpleUploadedFile("x.vtt", b"not webvtt", "text/vtt"),
+        },
+    )
+    assert response.status_code == 200  # the invalid WebVTT file is refused with the form
+    assert "WEBVTT" in response.content.decode()
+
+    client.post(
+        change_url,
+        {
+            "transcript": "Bonjour.",
+            "renditions-TOTAL_FORMS": 0,
+            "renditions-INITIAL_FORMS": 0,
+            "captions-TOTAL_FORMS": 0,
+            "captions-INITIAL_FORMS": 0,
+        },
+    )
+    video.refresh_from_db()
+    assert video.transcript == "Bonjour."
+    client.post(reverse("admin:media_pipeline_answervideo_publish", args=[video.pk]))
+    video.refresh_from_db()
+    assert video.state == VideoState.PUBLISHED
+    selected_question.refresh_from_db()
+    assert selected_question.state == "answered"
