@@ -51,6 +51,9 @@ from questions.services import mark_question_answered
 logger = logging.getLogger(__name__)
 
 PROGRESS_SAVE_INTERVAL = 0.5  # seconds: at most two progress writes a second
+# A short storage hiccup is retried on the spot (seconds between tries) before the task retries
+# later with backoff, which means transcoding again.
+STORAGE_RETRY_DELAYS = (2, 10)
 ACCEPTED_VIDEO_TYPES = {
     "video/mp4": ".mp4",
     "video/quicktime": ".mov",
@@ -264,7 +267,7 @@ def store_outputs(
     storage = public_storage()
     version = f"v{uuid.uuid4().hex[:12]}"
     prefix = f"{outputs_prefix(video)}/{version}"
-    stored = storage_ops.upload_folder(storage, result.folder, prefix)
+    stored = upload_with_retries(storage, result.folder, prefix)
     with transaction.atomic():
         locked = claimed(video.pk, attempt).select_for_update().first()
         if locked is None:
@@ -301,6 +304,18 @@ def store_outputs(
             transaction.on_commit(lambda: storage_ops.delete_tree(storage, old_prefix))
     logger.info("video %s ready: %d files under %s", video.pk, len(stored), prefix)
     return locked
+
+
+def upload_with_retries(storage, folder: Path, prefix: str) -> list[str]:
+    for delay in (*STORAGE_RETRY_DELAYS, None):
+        try:
+            return storage_ops.upload_folder(storage, folder, prefix)
+        except TransientStorageError as error:
+            if delay is None:
+                raise
+            logger.warning("storage error under %s, retrying in %ss: %s", prefix, delay, error)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def give_up_on_storage(*, video_id: int, log: str) -> None:

@@ -26,7 +26,8 @@ class FlakyStorage(FileSystemStorage):
 
 
 @pytest.fixture
-def flaky_storage(settings):
+def flaky_storage(settings, monkeypatch):
+    monkeypatch.setattr(services, "STORAGE_RETRY_DELAYS", (0, 0))
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -38,16 +39,26 @@ def flaky_storage(settings):
     return FlakyStorage
 
 
+def test_a_short_storage_hiccup_is_retried_on_the_spot(selected_question, clip, flaky_storage):
+    video = attach(selected_question, clip)
+    flaky_storage.failures_left = 2
+    services.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.READY and video.attempts == 1
+    files = list_tree(storages["default"], "answers")
+    assert {name.split("/")[2] for name in files} == {video.output_version}
+
+
 def test_a_storage_error_midway_leaves_no_file_and_the_video_is_retried(
     selected_question, clip, flaky_storage
 ):
     video = attach(selected_question, clip)
-    flaky_storage.failures_left = 1
+    flaky_storage.failures_left = 3
     with pytest.raises(TransientStorageError):
         services.process_video(video_id=video.pk)
     video.refresh_from_db()
     assert video.state == VideoState.UPLOADED and video.attempts == 0  # ready to be retried
-    assert list_tree(storages["default"], "answers") == []  # the 3 stored files were removed
+    assert list_tree(storages["default"], "answers") == []  # the files stored were removed
 
     services.process_video(video_id=video.pk)  # the retry, once the storage is back
     video.refresh_from_db()
