@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from events.regions import Region
+from events.regions import Region, region_time_zone
 
 
 class Theme(models.Model):
@@ -95,6 +95,11 @@ class Event(models.Model):
     def accepts_questions(self, now=None) -> bool:
         now = now or timezone.now()
         return self.is_published and self.questions_open_at <= now < self.questions_close_at
+
+    @property
+    def time_zone(self) -> str:
+        """The event's local time zone (overseas regions are not on Paris time)."""
+        return region_time_zone(self.region)
 
     @property
     def speaker_list(self) -> list[str]:

@@ -32,3 +32,18 @@ CITIZEN_REGION_CHOICES = [
     ("ETR", _("French citizen living abroad")),
     ("OTH", _("Other / prefer not to say")),
 ]
+
+
+# Overseas regions live in their own time zones: an event's times are shown in local time.
+REGION_TIME_ZONES = {
+    "GUA": "America/Guadeloupe",
+    "MTQ": "America/Martinique",
+    "GUF": "America/Cayenne",
+    "LRE": "Indian/Reunion",
+    "MAY": "Indian/Mayotte",
+}
+DEFAULT_TIME_ZONE = "Europe/Paris"
+
+
+def region_time_zone(region: str) -> str:
+    return REGION_TIME_ZONES.get(region, DEFAULT_TIME_ZONE)

@@ -54,3 +54,18 @@ def test_the_list_makes_few_queries(client, events, django_assert_max_num_querie
     EventFactory.create_batch(15)
     with django_assert_max_num_queries(4):
         client.get(reverse("events:list"))
+
+
+def test_overseas_events_show_local_time(client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    starts = datetime(2030, 3, 10, 18, 0, tzinfo=ZoneInfo("Indian/Reunion"))
+    event = EventFactory(
+        title="Saint-Denis", region="LRE", starts_at=starts, questions_close_at=starts
+    )
+    listing = client.get("/en/events/").content.decode()
+    page = client.get(f"/en/events/{event.slug}/").content.decode()
+    for html in (listing, page):
+        assert "6:00" in html or "18:00" in html  # 18:00 in Saint-Denis, not 15:00 in Paris
+        assert "local time" in html

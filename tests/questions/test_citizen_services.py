@@ -128,3 +128,34 @@ def test_a_supporter_email_is_told_of_the_answer():
     )
     recipients = dict(services.answer_recipients(question))
     assert recipients == {"author@example.org": "fr", "fan@example.org": "es"}
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_clicks_store_one_question():
+    """A real race: two threads submit the same form at the same instant."""
+    import threading
+
+    from django.db import connection
+
+    event = EventFactory()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def click():
+        try:
+            barrier.wait()
+            submit(event, idempotency_key="d" * 32)
+            outcomes.append("stored")
+        except DuplicateSubmission:
+            outcomes.append("duplicate")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["duplicate", "stored"]
+    assert Question.objects.count() == 1 and OutboundEmail.objects.count() == 1

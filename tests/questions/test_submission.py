@@ -277,3 +277,24 @@ def test_new_links_for_one_address_are_limited_even_from_many_ips(client, event,
     )
     assert refused.status_code == 429
     assert OutboundEmail.objects.filter(to="camille@example.org").count() == 3
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["%C3%A9:%C3%A9", "a" * 3000, "..%2F..%2Fetc", "e30:1abc:xyz", "%00"],
+)
+def test_garbage_confirmation_tokens_never_cause_a_server_error(client, token):
+    response = client.get(f"/fr/questions/confirm/{token}/")
+    assert response.status_code in (400, 404)
+
+
+def test_garbage_form_values_give_field_errors_not_server_errors(client, event):
+    data = question_data(
+        event, theme="not-a-number", region="XXX", display_name="a\x00b", text="\x00"
+    )
+    response = client.post(event_url(event), data)
+    assert response.status_code == 200
+    assert not Question.objects.exists()
+    assert client.get(reverse("questions:search"), {"q": "\x00", "theme": "x"}).status_code == 200
+    resend = client.post(reverse("questions:resend"), {"token": "forged:token"})
+    assert resend.status_code == 400
