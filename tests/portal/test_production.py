@@ -172,3 +172,8 @@ def test_each_request_is_logged_as_json_with_its_request_id(site):
         "path": "/fr/",
         "status": 200,
     }.items() <= next(e for e in access if e["request_id"] == "trace-me-0123456789").items()
+
+
+def test_gunicorn_logs_json_too(site):
+    boot = [line for line in site.log_lines() if "Booting worker" in line]
+    assert boot and json.loads(boot[0])["logger"] == "gunicorn.error"

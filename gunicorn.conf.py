@@ -1,0 +1,20 @@
+"""gunicorn settings, read from the working directory: its own logs as JSON in production,
+like the application's (LOG_FORMAT). Command-line options (Procfile) add to these."""
+
+import os
+
+if (
+    os.environ.get("LOG_FORMAT", "json" if os.environ.get("DJANGO_DEBUG") == "false" else "")
+    == "json"
+):
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            # One line per request comes from the application (portal.requests), with its id.
+            "gunicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        },
+    }
