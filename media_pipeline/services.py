@@ -12,7 +12,8 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -42,7 +43,7 @@ from media_pipeline.models import (
     VideoState,
     private_storage,
 )
-from media_pipeline.probe import ProbeFacts, probe_file
+from media_pipeline.probe import probe_file
 from media_pipeline.transcode import TranscodeResult, transcode
 from media_pipeline.webvtt import validate_webvtt
 from questions.models import Question, QuestionState
@@ -136,11 +137,27 @@ def attach_source(*, question: Question, file: File, actor: AbstractBaseUser | N
 # --- Processing ----------------------------------------------------------------------------------
 
 
-def claim_video(*, video_id: int) -> tuple[AnswerVideo, int] | None:
-    """Move an `uploaded` video to `processing` with a deadline; None when there is nothing to do.
+@dataclass(frozen=True)
+class Claim:
+    """A worker's hold on a video. Its writes apply only while the video still carries the same
+    attempt number and start time: a stale worker (replaced by the sweeper, or by a new upload)
+    changes nothing."""
 
-    The attempt number is the claim's token: a stale worker's writes are ignored.
-    """
+    video_id: int
+    attempt: int
+    started_at: datetime
+
+    def rows(self):
+        return AnswerVideo.objects.filter(
+            pk=self.video_id,
+            state=VideoState.PROCESSING,
+            attempts=self.attempt,
+            processing_started_at=self.started_at,
+        )
+
+
+def claim_video(*, video_id: int) -> tuple[AnswerVideo, Claim] | None:
+    """Move an `uploaded` video to `processing` with a deadline; None if nothing is to be done."""
     with transaction.atomic():
         video = (
             AnswerVideo.objects.select_for_update().select_related("question").filter(pk=video_id)
@@ -160,11 +177,7 @@ def claim_video(*, video_id: int) -> tuple[AnswerVideo, int] | None:
         )
         video.error_reason = video.error_log = ""
         video.save()
-    return video, video.attempts
-
-
-def claimed(video_id: int, attempt: int):
-    return AnswerVideo.objects.filter(pk=video_id, state=VideoState.PROCESSING, attempts=attempt)
+    return video, Claim(video.pk, video.attempts, video.processing_started_at)
 
 
 def fail(video: AnswerVideo, reason: str, log: str) -> None:
@@ -175,7 +188,7 @@ def fail(video: AnswerVideo, reason: str, log: str) -> None:
     video.save()
 
 
-def progress_recorder(video_id: int, attempt: int) -> Callable[[float], None]:
+def progress_recorder(claim: Claim) -> Callable[[float], None]:
     last_saved = {"at": 0.0, "value": -1.0}
 
     def record(percent: float) -> None:
@@ -185,7 +198,7 @@ def progress_recorder(video_id: int, attempt: int) -> Callable[[float], None]:
         if percent == last_saved["value"]:
             return
         last_saved.update(at=now, value=percent)
-        claimed(video_id, attempt).update(progress=round(max(0.0, min(100.0, percent)), 1))
+        claim.rows().update(progress=round(max(0.0, min(100.0, percent)), 1))
 
     return record
 
@@ -214,11 +227,11 @@ def remove_orphan_outputs(video: AnswerVideo) -> None:
 
 def process_video(*, video_id: int) -> AnswerVideo | None:
     """Probe and transcode a video, store its outputs, and make it `ready` (or `failed`)."""
-    claim = claim_video(video_id=video_id)
-    if claim is None:
+    claimed = claim_video(video_id=video_id)
+    if claimed is None:
         return None
-    video, attempt = claim
-    folder = work_folder(video_id, attempt)
+    video, claim = claimed
+    folder = work_folder(video_id, claim.attempt)
     try:
         remove_orphan_outputs(video)
         source = folder / "source"
@@ -229,7 +242,7 @@ def process_video(*, video_id: int) -> AnswerVideo | None:
                 _("The uploaded file is missing; upload it again."), str(error)
             ) from error
         facts = probe_file(source)
-        claimed(video_id, attempt).update(
+        claim.rows().update(
             probe=facts.as_dict(),
             duration_seconds=facts.duration,
             width=facts.width,
@@ -241,18 +254,18 @@ def process_video(*, video_id: int) -> AnswerVideo | None:
             source=source,
             folder=outputs,
             facts=facts,
-            on_progress=progress_recorder(video_id, attempt),
+            on_progress=progress_recorder(claim),
         )
-        return store_outputs(video=video, attempt=attempt, result=result, facts=facts)
+        return store_outputs(video=video, claim=claim, result=result)
     except (InvalidMedia, TranscodeFailed) as error:
         with transaction.atomic():
-            locked = claimed(video_id, attempt).select_for_update().first()
+            locked = claim.rows().select_for_update().first()
             if locked:
                 fail(locked, error.reason, error.log)
         return None
     except TransientStorageError:
         # Give the claim back; the task retries with backoff and claims it again.
-        claimed(video_id, attempt).update(
+        claim.rows().update(
             state=VideoState.UPLOADED, attempts=F("attempts") - 1, processing_deadline=None
         )
         raise
@@ -261,7 +274,7 @@ def process_video(*, video_id: int) -> AnswerVideo | None:
 
 
 def store_outputs(
-    *, video: AnswerVideo, attempt: int, result: TranscodeResult, facts: ProbeFacts
+    *, video: AnswerVideo, claim: Claim, result: TranscodeResult
 ) -> AnswerVideo | None:
     """Upload outputs under a new version prefix, then switch the video to it atomically."""
     storage = public_storage()
@@ -269,7 +282,7 @@ def store_outputs(
     prefix = f"{outputs_prefix(video)}/{version}"
     stored = upload_with_retries(storage, result.folder, prefix)
     with transaction.atomic():
-        locked = claimed(video.pk, attempt).select_for_update().first()
+        locked = claim.rows().select_for_update().first()
         if locked is None:
             # Another attempt took over (or staff changed the video): ours is not wanted.
             transaction.on_commit(lambda: storage_ops.delete_tree(storage, prefix))

@@ -233,3 +233,37 @@ def test_a_new_source_replaces_the_previous_version_without_leaving_files(
     assert list(with_second.renditions.values_list("name", flat=True)) == ["240p"]
     assert not storages["private"].exists(first_source)
     assert AnswerVideo.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "reason_part"),
+    [
+        ("MEDIA_MAX_DURATION_SECONDS", 2, "limit"),
+        ("MEDIA_MAX_WIDTH", 320, "larger than the limit"),
+        ("MEDIA_MAX_UPLOAD_BYTES", 1000, "larger than the allowed size"),
+    ],
+)
+def test_videos_over_the_limits_fail_with_a_reason(
+    selected_question, clip, settings, limit, value, reason_part
+):
+    settings.LANGUAGE_CODE = "en"
+    settings.MEDIA_MAX_HEIGHT = min(settings.MEDIA_MAX_HEIGHT, settings.MEDIA_MAX_WIDTH)
+    setattr(settings, limit, value)
+    if limit == "MEDIA_MAX_WIDTH":
+        settings.MEDIA_MAX_HEIGHT = value
+    video = attach(selected_question, clip)
+    services.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.FAILED and reason_part in video.error_reason
+    assert list_tree(storages["default"], "answers") == []
+
+
+def test_a_stale_worker_cannot_overwrite_a_newer_upload(selected_question, clip, tmp_path):
+    """Staff upload a new file while a worker transcodes the old one: the old work is dropped."""
+    video = attach(selected_question, clip)
+    _video, old_claim = services.claim_video(video_id=video.pk)
+    newer = make_clip(tmp_path / "newer.mp4", seconds=2, size="320x240")
+    attach(selected_question, newer)
+    _video, new_claim = services.claim_video(video_id=video.pk)
+    assert new_claim.attempt == old_claim.attempt == 1  # same number, different claim
+    assert not old_claim.rows().exists() and new_claim.rows().exists()
