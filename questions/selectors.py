@@ -89,12 +89,19 @@ def search_public_questions(
     return questions.order_by("-support_count", "-approved_at", "-pk")
 
 
-def _full_text(questions: QuerySet[Question], text: str) -> QuerySet[Question]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def search_vector():
+    """Title (weight A) and text (weight B) in French; migration 0003 indexes this expression."""
+    from django.contrib.postgres.search import SearchVector
 
-    vector = SearchVector("title", weight="A", config="french") + SearchVector(
+    return SearchVector("title", weight="A", config="french") + SearchVector(
         "text", weight="B", config="french"
     )
+
+
+def _full_text(questions: QuerySet[Question], text: str) -> QuerySet[Question]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    vector = search_vector()
     query = SearchQuery(text, config="french", search_type="websearch")
     return (
         questions.annotate(search=vector, rank=SearchRank(vector, query))

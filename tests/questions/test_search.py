@@ -96,3 +96,20 @@ def test_the_search_page_makes_few_queries(client, corpus, django_assert_max_num
     )
     with django_assert_max_num_queries(8):
         assert client.get(reverse("questions:search"), {"q": "question"}).status_code == 200
+
+
+@pytest.mark.postgresql_only
+def test_postgresql_full_text_search_can_use_its_index(corpus):
+    """The GIN index (migration 0003) matches the search expression, so a search does not
+    read every question; with sequential scans disabled the planner must pick it."""
+    from django.contrib.postgres.search import SearchQuery
+    from django.db import connection
+
+    from questions.models import Question
+    from questions.selectors import search_vector
+
+    query = SearchQuery("élection", config="french", search_type="websearch")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Question.objects.annotate(search=search_vector()).filter(search=query).explain()
+    assert "question_search_fr_idx" in plan
