@@ -298,3 +298,24 @@ def test_garbage_form_values_give_field_errors_not_server_errors(client, event):
     assert client.get(reverse("questions:search"), {"q": "\x00", "theme": "x"}).status_code == 200
     resend = client.post(reverse("questions:resend"), {"token": "forged:token"})
     assert resend.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("fr", "Confirmez votre question au porte-parole"),
+        ("en", "Confirm your question to the spokesperson"),
+        ("de", "Bestätigen Sie Ihre Frage an den Sprecher"),
+        ("es", "Confirme su pregunta al portavoz"),
+        ("ar", "أكّد سؤالك الموجّه إلى المتحدث الرسمي"),
+        ("zh-hans", "请确认您向发言人提出的问题"),
+    ],
+)
+def test_the_confirmation_email_is_in_the_language_of_the_page(client, event, language, subject):
+    client.post(event_url(event, language), question_data(event))
+    message = OutboundEmail.objects.get()
+    assert Question.objects.get().language == language
+    assert message.subject == subject and message.language == language
+    assert f"/{language}/questions/confirm/" in message.body_text
+    assert f'lang="{language}"' in message.body_html
+    assert ('dir="rtl"' in message.body_html) == (language == "ar")
