@@ -287,6 +287,10 @@ class QuestionAdmin(admin.ModelAdmin):
         # Questions come from citizens through the public form and its confirmation e-mail.
         return False
 
+    def view_on_site(self, question: Question) -> str | None:
+        # Only public questions have a page; a link to a 404 would mislead.
+        return question.get_absolute_url() if question.is_public else None
+
     def has_moderate_permission(self, request) -> bool:
         return can_moderate(request)
 

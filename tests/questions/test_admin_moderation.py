@@ -434,3 +434,11 @@ def test_the_question_page_shows_full_text_duplicates_and_supporters(moderator_c
     assert "<p>Premier paragraphe.</p>" in html and "<p>Second paragraphe.</p>" in html
     assert change_url(merged) in html and "Doublon" in html
     assert "17" in html
+
+
+def test_only_public_questions_link_to_their_page_on_the_site(moderator_client):
+    queued = QuestionFactory(state=S.SUBMITTED)
+    published = QuestionFactory(state=S.APPROVED)
+    assert "viewsitelink" not in moderator_client.get(change_url(queued)).content.decode()
+    html = moderator_client.get(change_url(published)).content.decode()
+    assert "viewsitelink" in html and published.get_absolute_url() in html

@@ -1,9 +1,9 @@
-"""Two moderators deciding on the same question at the same moment, on real PostgreSQL rows."""
+"""Moderation on real PostgreSQL: two moderators deciding at once; the indexed admin search."""
 
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from questions.exceptions import AlreadyDecided, QuestionError
 from questions.models import ModerationDecision, OutboundEmail, Question
@@ -75,3 +75,19 @@ def test_crossed_merges_do_not_deadlock_and_leave_one_duplicate():
     assert sum(isinstance(o, QuestionError) for o in outcomes) == 1, outcomes
     states = sorted(Question.objects.filter(pk__in=[a.pk, b.pk]).values_list("state", flat=True))
     assert states == [S.DUPLICATE, S.SUBMITTED]
+
+
+def test_the_admin_search_is_served_by_the_trigram_indexes(rf):
+    """The indexes' expressions must match the SQL Django writes for the admin's search."""
+    from django.contrib.admin.sites import site
+
+    QuestionFactory.create_batch(3)
+    admin = site._registry[Question]
+    queryset, _ = admin.get_search_results(rf.get("/"), Question.objects.all(), "ukraine")
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()  # as counted
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in ("question_search_title_trgm", "question_search_text_trgm"):
+        assert index in plan, plan
