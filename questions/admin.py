@@ -31,6 +31,7 @@ from questions.moderation import (
     reject_question,
     select_for_answer,
     undo_rejection,
+    unselect_question,
 )
 from questions.pagination import EstimatedCountPaginator
 
@@ -205,6 +206,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "reject_questions",
         "mark_duplicates",
         "select_questions",
+        "unselect_questions",
         "undo_rejections",
     ]
     fieldsets = [
@@ -328,6 +330,8 @@ class QuestionAdmin(admin.ModelAdmin):
                 decisions.append({"action": "undo_rejections", "label": _("Undo the rejection")})
         if can_select(request) and question.state == S.APPROVED:
             decisions.append({"action": "select_questions", "label": _("Select for an answer")})
+        if can_select(request) and question.state == S.SELECTED:
+            decisions.append({"action": "unselect_questions", "label": _("Withdraw the selection")})
         return decisions
 
     # --- read-only displays ---------------------------------------------------------------
@@ -477,6 +481,22 @@ class QuestionAdmin(admin.ModelAdmin):
                 ngettext(
                     "%(count)d question selected for an answer.",
                     "%(count)d questions selected for an answer.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(permissions=["select"], description=gettext_lazy("Withdraw the selection"))
+    def unselect_questions(self, request, queryset):
+        return self.decide_each(
+            request,
+            queryset,
+            lambda question: unselect_question(question=question, actor=request.user),
+            success=lambda n: (
+                ngettext(
+                    "%(count)d question no longer selected.",
+                    "%(count)d questions no longer selected.",
                     n,
                 )
                 % {"count": n}

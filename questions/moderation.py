@@ -146,6 +146,20 @@ def select_for_answer(*, question: Question, actor: AbstractBaseUser | None) -> 
     return transition_question(question=question, to_state=S.SELECTED, actor=actor)
 
 
+def unselect_question(*, question: Question, actor: AbstractBaseUser | None) -> Question:
+    """The staff change their mind: the question goes back among the published ones. Refused
+    once an answer video exists for it (that video would have no question to answer)."""
+    require_state(question, S.SELECTED)
+    if Question.objects.filter(pk=question.pk, answer_video__isnull=False).exists():
+        raise TransitionNotAllowed(
+            _("“%(title)s” already has an answer video: it stays selected.")
+            % {"title": question.title}
+        )
+    return transition_question(
+        question=question, to_state=S.APPROVED, actor=actor, extra_fields={"selected_at": None}
+    )
+
+
 def undo_rejection(*, question: Question, actor: AbstractBaseUser | None) -> Question:
     """Put a mistakenly rejected question back in the queue, within the retention period."""
     require_state(question, S.REJECTED)

@@ -312,6 +312,15 @@ def test_spokesperson_staff_select_approved_questions(staff_client):
     assert "1 question selected for an answer." in page_messages(response)
 
 
+def test_spokesperson_staff_withdraw_a_selection(staff_client):
+    selected = QuestionFactory(state=S.SELECTED)
+    page = staff_client.get(change_url(selected)).content.decode()
+    assert 'data-decision="unselect_questions"' in page
+    response = run_action(staff_client, "unselect_questions", [selected])
+    assert state_of(selected) == S.APPROVED
+    assert "1 question no longer selected." in page_messages(response)
+
+
 def test_a_superuser_can_moderate_and_select(superuser_client):
     question = QuestionFactory(state=S.SUBMITTED)
     run_action(superuser_client, "approve_questions", [question])
@@ -332,7 +341,8 @@ def test_moderators_cannot_select_delete_or_add_questions(moderator_client):
     assert {"approve_questions", "reject_questions", "mark_duplicates", "undo_rejections"} <= (
         actions
     )
-    assert "select_questions" not in actions and "delete_selected" not in actions
+    assert "select_questions" not in actions and "unselect_questions" not in actions
+    assert "delete_selected" not in actions
     run_action(moderator_client, "select_questions", [question])
     assert state_of(question) == S.APPROVED
     delete_url = reverse("admin:questions_question_delete", args=[question.pk])

@@ -20,6 +20,7 @@ from questions.moderation import (
     reject_question,
     select_for_answer,
     undo_rejection,
+    unselect_question,
 )
 from tests.factories import QuestionFactory, UserFactory
 
@@ -252,6 +253,31 @@ def test_only_an_approved_question_can_be_selected(state):
         select_for_answer(question=question, actor=None)
     question.refresh_from_db()
     assert question.state == state
+
+
+def test_staff_withdraw_a_selection_and_the_question_is_published_again():
+    question = QuestionFactory(state=S.SELECTED)
+    approved = unselect_question(question=question, actor=None)
+    assert approved.state == S.APPROVED and approved.selected_at is None
+    assert Question.objects.public().filter(pk=question.pk).exists()
+
+
+def test_a_selection_with_an_answer_video_cannot_be_withdrawn():
+    from media_pipeline.models import AnswerVideo
+
+    question = QuestionFactory(state=S.SELECTED)
+    AnswerVideo.objects.create(question=question)
+    with pytest.raises(TransitionNotAllowed) as refused:
+        unselect_question(question=question, actor=None)
+    assert "answer video" in refused.value.message
+    assert Question.objects.get(pk=question.pk).state == S.SELECTED
+
+
+@pytest.mark.parametrize("state", states_except(S.SELECTED))
+def test_only_a_selected_question_can_be_unselected(state):
+    question = QuestionFactory(state=state)
+    with pytest.raises(TransitionNotAllowed):
+        unselect_question(question=question, actor=None)
 
 
 # --- undo a rejection ----------------------------------------------------------------------
