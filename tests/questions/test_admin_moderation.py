@@ -452,3 +452,16 @@ def test_only_public_questions_link_to_their_page_on_the_site(moderator_client):
     assert "viewsitelink" not in moderator_client.get(change_url(queued)).content.decode()
     html = moderator_client.get(change_url(published)).content.decode()
     assert "viewsitelink" in html and published.get_absolute_url() in html
+
+
+def test_the_moderation_admin_speaks_french_by_default():
+    from django.test import Client
+
+    french = Client()
+    french.force_login(UserFactory(groups=["Moderators"]))
+    question = QuestionFactory(state=S.SUBMITTED)
+    assert ">Approuver</button>" in french.get(change_url(question)).content.decode()
+    page = run_action(french, "reject_questions", [question], index="0").content.decode()
+    assert "Motif communiqué au citoyen" in page and 'value="Rejeter"' in page
+    done = run_action(french, "reject_questions", [question], apply="yes", reason="other")
+    assert "1 question rejetée." in page_messages(done)

@@ -269,7 +269,7 @@ def test_a_selection_with_an_answer_video_cannot_be_withdrawn():
     AnswerVideo.objects.create(question=question)
     with pytest.raises(TransitionNotAllowed) as refused:
         unselect_question(question=question, actor=None)
-    assert "answer video" in refused.value.message
+    assert "vidéo de réponse" in refused.value.message  # in the moderator's language (fr)
     assert Question.objects.get(pk=question.pk).state == S.SELECTED
 
 
@@ -341,3 +341,46 @@ def test_a_decision_taken_on_a_stale_page_is_refused_as_already_decided(moderato
     assert question.title in refused.value.message
     assert ModerationDecision.objects.count() == 1
     assert OutboundEmail.objects.count() == 1
+
+
+# --- e-mails in the citizen's language -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "approved_subject", "rejected_words", "merged_words"),
+    [
+        ("fr", "Votre question est publiée", "Motif :", "fusionnées"),
+        ("de", "Ihre Frage ist veröffentlicht", "Grund:", "zusammengeführt"),
+        ("es", "Su pregunta está publicada", "Motivo:", "fusionado"),
+        ("ar", "تم نشر سؤالك", "السبب:", "دمجهما"),
+        ("zh-hans", "您的问题已发布", "理由：", "合并"),
+        ("en", "Your question is published", "Reason:", "merged them"),
+    ],
+)
+def test_each_decision_is_written_in_the_citizens_language(
+    moderator, language, approved_subject, rejected_words, merged_words
+):
+    approved = QuestionFactory(state=S.SUBMITTED, language=language)
+    approve_question(question=approved, actor=moderator)
+    rejected = QuestionFactory(state=S.SUBMITTED, language=language)
+    reject_question(question=rejected, actor=moderator, reason="insulting", note="—")
+    merged = QuestionFactory(state=S.SUBMITTED, language=language)
+    mark_duplicate(question=merged, of=approved, actor=moderator)
+
+    sent = {email.kind: email for email in OutboundEmail.objects.all()}
+    assert approved_subject in sent["question_approved"].subject
+    assert rejected_words in sent["question_rejected"].body_text
+    assert merged_words in sent["question_merged"].body_text
+    assert all(email.language == language for email in sent.values())
+    html = sent["question_rejected"].body_html
+    assert f'lang="{language}"' in html
+    assert ('dir="rtl"' in html) == (language == "ar")
+
+
+def test_the_rejection_reason_is_translated_for_the_citizen(moderator):
+    question = QuestionFactory(state=S.SUBMITTED, language="de")
+    reject_question(question=question, actor=moderator, reason="personal_case")
+    body = OutboundEmail.objects.get().body_text
+    assert "Grund: Persönlicher Fall für die Konsulardienste" in body
+    # A personal case is pointed to the consular services.
+    assert "helfen Ihnen die konsularischen Dienste" in body
