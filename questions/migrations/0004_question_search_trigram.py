@@ -43,6 +43,6 @@ def drop_trigram_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("questions", "0002_question_created_index")]
+    dependencies = [("questions", "0003_question_search_index")]
 
     operations = [migrations.RunPython(create_trigram_indexes, drop_trigram_indexes)]
