@@ -88,7 +88,8 @@ def test_answered_question_card_offers_the_video(answered_question):
     assert head.one("twitter:card") == "player"
     assert head.one("twitter:player") == f"{SITE}/embed/{question.public_id}/?lang=fr"
     assert head.one("twitter:player:stream") == head.one("og:video")
-    assert head.one("description").startswith(question.text[:50])
+    assert head.one("og:description").startswith(question.text[:50])
+    assert head.one("twitter:description") == head.one("og:description")
 
 
 def test_unanswered_question_card_has_no_video_and_a_default_image():
