@@ -48,7 +48,7 @@ def event_location(event: Event) -> str:
     return ", ".join(part.strip() for part in parts if part and part.strip())
 
 
-def _description(event: Event, page_url: str | None) -> str:
+def _description(event: Event, page_url: str) -> str:
     lines = []
     if event.description:
         lines.append(event.description.strip())
@@ -58,12 +58,11 @@ def _description(event: Event, page_url: str | None) -> str:
     lines.append(
         _("Questions accepted until %(date)s.") % {"date": date_format(close, "DATETIME_FORMAT")}
     )
-    if page_url:
-        lines.append(page_url)
+    lines.append(page_url)
     return "\n\n".join(lines)
 
 
-def ical_event(event: Event, *, page_url: str | None) -> icalendar.Event:
+def ical_event(event: Event, *, page_url: str) -> icalendar.Event:
     """One VEVENT. `page_url` is the absolute URL of the event's page, in the reader's language."""
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
@@ -81,13 +80,12 @@ def ical_event(event: Event, *, page_url: str | None) -> icalendar.Event:
     themes = [theme.localized_name for theme in event.themes.all()]
     if themes:
         vevent.add("categories", themes)
-    if page_url:
-        vevent.add("url", page_url)
+    vevent.add("url", page_url)
     return vevent
 
 
 def build_calendar(
-    events: Iterable[Event], *, name: str, page_url_for: Callable[[Event], str | None]
+    events: Iterable[Event], *, name: str, page_url_for: Callable[[Event], str]
 ) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)

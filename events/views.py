@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -38,12 +38,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def event_page_url(event: Event) -> str | None:
+def event_page_url(event: Event) -> str:
     """Absolute URL of the event's public page in the active language."""
-    try:
-        return settings.SITE_URL + reverse("events:detail", kwargs={"slug": event.slug})
-    except NoReverseMatch:  # the public event page is not routed (yet)
-        return None
+    return settings.SITE_URL + reverse("events:detail", kwargs={"slug": event.slug})
 
 
 @require_safe

@@ -10,7 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
@@ -182,10 +182,7 @@ class EventAnswersFeed(AnswersFeed):
         }
 
     def link(self, event: Event) -> str:
-        try:
-            return _absolute(reverse("events:detail", kwargs={"slug": event.slug}))
-        except NoReverseMatch:  # the public event page is not routed (yet)
-            return super().link(event)
+        return _absolute(reverse("events:detail", kwargs={"slug": event.slug}))
 
 
 class ThemeAnswersFeed(AnswersFeed):

@@ -82,5 +82,4 @@ class QuestionSitemap(MultilingualSitemap):
         return question.get_absolute_url()
 
 
-# Events join once their public page is routed (events:detail).
-SITEMAPS = {"questions": QuestionSitemap}
+SITEMAPS = {"events": EventSitemap, "questions": QuestionSitemap}

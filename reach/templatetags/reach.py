@@ -1,8 +1,9 @@
 """Share cards, hreflang alternates, share links and feed discovery for public pages.
 
-In a page's `{% block extra_head %}`: `{% share_card_question question %}` or
-`{% share_card_event event %}` (canonical, hreflang, Open Graph, Twitter), and where the content
-goes: `{% share_links %}` (or `{% share_links question %}` for the embed code as well).
+base.html puts `{% hreflang_links %}` in every page's head. In a page's `{% block extra_head %}`:
+`{% share_card_question question %}` or `{% share_card_event event %}` (canonical, feeds, Open
+Graph, Twitter); where the content goes: `{% share_links %}` (`{% share_links question %}` adds
+the embed code of an answered question).
 """
 
 from django import template
@@ -42,32 +43,45 @@ def _feeds(event=None) -> list[dict]:
 
 @register.inclusion_tag("reach/_hreflang.html", takes_context=True)
 def hreflang_links(context) -> dict:
-    """`<link rel="alternate" hreflang>` for the current page in every language."""
-    return {"alternates": share.language_alternates(context["request"].path)}
+    """`<link rel="alternate" hreflang>` for the current page in every language (base.html)."""
+    request = context.get("request")
+    return {"alternates": share.language_alternates(request.path) if request else []}
+
+
+@register.inclusion_tag("reach/_feed_links.html")
+def feed_links(event=None) -> dict:
+    """Feed discovery: `<link rel="alternate">` to the answers feeds (of one event, or all)."""
+    return {"feeds": _feeds(event)}
 
 
 @register.inclusion_tag("reach/_share_card.html", takes_context=True)
 def share_card_question(context, question) -> dict:
-    return {
-        "card": share.question_card(question),
-        "alternates": share.language_alternates(context["request"].path),
-        "feeds": _feeds(question.event),
-    }
+    return {"card": share.question_card(question), "feeds": _feeds(question.event)}
 
 
 @register.inclusion_tag("reach/_share_card.html", takes_context=True)
 def share_card_event(context, event) -> dict:
-    request = context["request"]
+    return {"card": share.event_card(event, context["request"].path), "feeds": _feeds(event)}
+
+
+@register.inclusion_tag("reach/_calendar_links.html")
+def calendar_links(event=None) -> dict:
+    """"Add to my calendar" (the event's .ics) and "Subscribe" (webcal:// of the tour calendar)."""
+    feed = share.absolute(reverse("events:calendar"))
     return {
-        "card": share.event_card(event, request.path),
-        "alternates": share.language_alternates(request.path),
-        "feeds": _feeds(event),
+        "event": event,
+        "ics_url": reverse("events:ics", kwargs={"slug": event.slug}) if event else "",
+        "subscribe_url": "webcal://" + feed.split("://", 1)[1],
+        "feed_url": feed,
     }
 
 
 @register.inclusion_tag("reach/_share_links.html", takes_context=True)
-def share_links(context, question=None, title=None) -> dict:
-    """Share buttons for the current page; for an answered question, its embed code too."""
+def share_links(context, question=None, title=None, heading=True) -> dict:
+    """Share buttons for the current page; for an answered question, its embed code too.
+
+    `heading=False` when the page already titles the section.
+    """
     request = context["request"]
     url = share.absolute(request.path)
     title = title or (question.title if question is not None else context.get("title", ""))
@@ -79,4 +93,5 @@ def share_links(context, question=None, title=None) -> dict:
         "links": share.share_links(url, title),
         "embed_url": embed_url,
         "question": question,
+        "heading": heading,
     }

@@ -64,6 +64,8 @@ def test_event_ics_holds_the_event_in_paris_time(client, settings):
     assert "Lille" in vevent["LOCATION"]
     assert "Christophe Lemoine, porte-parole" in vevent["DESCRIPTION"]
     assert "Europe" in vevent["CATEGORIES"].cats
+    assert vevent["URL"] == f"https://horslesmurs.example/fr/events/{event.slug}/"
+    assert vevent["URL"] in vevent["DESCRIPTION"]
     # The Paris zone ships with the file, so any calendar app places the event at 18:30 in Paris.
     (vtimezone,) = calendar.walk("VTIMEZONE")
     assert vtimezone["TZID"] == "Europe/Paris"
@@ -76,6 +78,14 @@ def test_event_uid_is_stable_across_downloads_and_languages(client):
     assert first == again
 
 
+def test_event_links_follow_the_language_of_the_url(client):
+    event = EventFactory()
+    english = parse(client.get(ics_url(event, "en"))).walk("VEVENT")[0]
+    assert english["URL"].endswith(f"/en/events/{event.slug}/")
+    calendar = parse(client.get(calendar_url("ar")))
+    assert calendar.walk("VEVENT")[0]["URL"].endswith(f"/ar/events/{event.slug}/")
+
+
 def test_description_follows_the_language_of_the_url(client):
     starts = datetime(2026, 12, 3, 18, 30, tzinfo=PARIS)
     event = EventFactory(
@@ -86,8 +96,10 @@ def test_description_follows_the_language_of_the_url(client):
     )
     french = parse(client.get(ics_url(event, "fr"))).walk("VEVENT")[0]["DESCRIPTION"]
     german = parse(client.get(ics_url(event, "de"))).walk("VEVENT")[0]["DESCRIPTION"]
-    assert "3 décembre 2026 18:30" in french
-    assert "3. Dezember 2026" in german
+    assert "Questions acceptées jusqu’au 3 décembre 2026 18:30." in french
+    assert "Intervenants" in french and "Speakers" not in french
+    assert "Fragen möglich bis 3. Dezember 2026" in german
+    assert "Redner: Porte-parole du ministère" in german
 
 
 def test_unpublished_or_unknown_event_has_no_ics(client):

@@ -122,6 +122,8 @@ def test_event_and_theme_feeds_hold_only_their_questions(client, answered_questi
         return [item.findtext("title") for item in rss_items(root)]
 
     assert titles("event_rss", "lille") == [in_lille.title]
+    lille_feed = get_xml(client, feed_url("event_rss", "en", slug="lille"))
+    assert lille_feed.find("channel").findtext("link") == f"{SITE}/en/events/lille/"
     assert titles("event_rss", "lyon") == [in_lyon.title]
     assert titles("theme_rss", "europe") == [in_lille.title]
     assert titles("theme_rss", "climat") == [in_lyon.title]

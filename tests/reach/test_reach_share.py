@@ -1,15 +1,15 @@
-"""Share cards (Open Graph, Twitter), hreflang alternates and share links, read as crawlers do."""
+"""Share cards (Open Graph, Twitter), hreflang alternates, feeds discovery, calendar and share
+links on the public pages, read as crawlers and browsers do."""
 
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
-from django.template import Context, Template
-from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
-from questions.models import QuestionState
+from questions.models import Question, QuestionState
 from tests.factories import EventFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,25 +17,28 @@ SITE = "https://horslesmurs.example"
 LANGUAGES = [code for code, _ in django_settings.LANGUAGES]
 
 
-class Head(HTMLParser):
-    """Meta properties/names, link tags and anchors of a rendered fragment."""
+class Page(HTMLParser):
+    """Meta properties/names, link tags, anchors and scripts of a rendered page."""
 
     def __init__(self, html: str):
         super().__init__()
         self.meta: dict[str, list[str]] = {}
         self.links: list[dict] = []
         self.anchors: list[dict] = []
+        self.scripts: list[dict] = []
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "meta":
+        if tag == "meta" and ("property" in attrs or "name" in attrs):
             key = attrs.get("property") or attrs.get("name")
-            self.meta.setdefault(key, []).append(attrs["content"])
+            self.meta.setdefault(key, []).append(attrs.get("content"))
         elif tag == "link":
             self.links.append(attrs)
         elif tag == "a":
             self.anchors.append(attrs)
+        elif tag == "script":
+            self.scripts.append(attrs)
 
     def one(self, key) -> str:
         (value,) = self.meta[key]
@@ -44,18 +47,31 @@ class Head(HTMLParser):
     def hreflangs(self) -> dict[str, str]:
         return {link["hreflang"]: link["href"] for link in self.links if "hreflang" in link}
 
+    def feeds(self) -> dict[str, str]:
+        return {
+            link["type"]: link["href"]
+            for link in self.links
+            if link.get("rel") == "alternate" and "type" in link
+        }
+
+    def share_buttons(self) -> dict[str, dict]:
+        return {
+            a["class"].split("fr-btn--")[1].split()[0]: a
+            for a in self.anchors
+            if "fr-btn--" in a.get("class", "")
+            and a["class"].split("fr-btn--")[1].split()[0]
+            in {"twitter-x", "facebook", "linkedin", "mail", "copy"}
+        }
+
 
 @pytest.fixture(autouse=True)
 def site_url(settings):
     settings.SITE_URL = SITE
 
 
-def render(source: str, path: str, language: str = "fr", **context) -> str:
+def url(name, language="fr", **kwargs) -> str:
     with translation.override(language):
-        request = RequestFactory().get(path)
-        return Template("{% load reach %}" + source).render(
-            Context({"request": request, **context})
-        )
+        return reverse(name, kwargs=kwargs)
 
 
 def question_path(question, language="fr") -> str:
@@ -63,146 +79,169 @@ def question_path(question, language="fr") -> str:
         return question.get_absolute_url()
 
 
-def test_answered_question_card_offers_the_video(answered_question):
+def get_page(client, path) -> tuple[Page, str]:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    html = response.content.decode()
+    return Page(html), html
+
+
+def test_answered_question_page_card_offers_the_video(client, answered_question):
     question = answered_question(title="Quelle aide pour l’Ukraine ?")
     video = question.answer_video
 
-    head = Head(
-        render(
-            "{% share_card_question question %}", question_path(question), "fr", question=question
-        )
-    )
+    page, _html = get_page(client, question_path(question))
 
     canonical = f"{SITE}{question_path(question)}"
-    assert head.one("og:url") == canonical
-    assert {"rel": "canonical", "href": canonical} in head.links
-    assert head.one("og:type") == "video.other"
-    assert head.one("og:title") == "Quelle aide pour l’Ukraine ?"
-    assert head.one("og:video") == f"{SITE}/media/{video.mp4.name}"
-    assert head.one("og:video:secure_url") == head.one("og:video")
-    assert head.one("og:video:type") == "video/mp4"
-    assert head.one("og:video:width") == "1280"
-    assert head.one("og:image") == f"{SITE}/media/{video.poster.name}"
-    assert head.one("og:locale") == "fr_FR"
-    assert len(head.meta["og:locale:alternate"]) == len(LANGUAGES) - 1
-    assert head.one("twitter:card") == "player"
-    assert head.one("twitter:player") == f"{SITE}/embed/{question.public_id}/?lang=fr"
-    assert head.one("twitter:player:stream") == head.one("og:video")
-    assert head.one("og:description").startswith(question.text[:50])
-    assert head.one("twitter:description") == head.one("og:description")
+    assert page.one("og:url") == canonical
+    assert [link["href"] for link in page.links if link.get("rel") == "canonical"] == [canonical]
+    assert page.one("og:type") == "video.other"
+    assert page.one("og:title") == "Quelle aide pour l’Ukraine ?"
+    assert page.one("og:description").startswith(question.text[:50])
+    assert page.one("og:video") == f"{SITE}/media/{video.mp4.name}"
+    assert page.one("og:video:secure_url") == page.one("og:video")
+    assert page.one("og:video:type") == "video/mp4"
+    assert page.one("og:video:width") == "1280"
+    assert page.one("og:image") == f"{SITE}/media/{video.poster.name}"
+    assert page.one("og:locale") == "fr_FR"
+    assert len(page.meta["og:locale:alternate"]) == len(LANGUAGES) - 1
+    assert page.one("twitter:card") == "player"
+    assert page.one("twitter:player") == f"{SITE}/embed/{question.public_id}/?lang=fr"
+    assert page.one("twitter:player:stream") == page.one("og:video")
+    assert page.one("twitter:description") == page.one("og:description")
+    # The page's own description is the page's, once.
+    assert len(page.meta["description"]) == 1
 
 
-def test_unanswered_question_card_has_no_video_and_a_default_image():
+def test_unanswered_question_card_has_no_video_and_a_default_image(client):
     question = QuestionFactory(state=QuestionState.APPROVED)
 
-    head = Head(
-        render("{% share_card_question question %}", question_path(question), question=question)
-    )
+    page, _html = get_page(client, question_path(question))
 
-    assert head.one("og:type") == "article"
-    assert "og:video" not in head.meta
-    assert head.one("og:image") == f"{SITE}/static/reach/share-default.png"
-    assert head.one("twitter:card") == "summary_large_image"
+    assert page.one("og:type") == "article"
+    assert "og:video" not in page.meta
+    assert page.one("og:image") == f"{SITE}/static/reach/share-default.png"
+    assert page.one("twitter:card") == "summary_large_image"
 
 
-def test_card_is_in_the_page_language_with_hreflang_for_every_language(answered_question):
+def test_card_is_in_the_page_language_with_hreflang_for_every_language(client, answered_question):
     question = answered_question()
 
-    head = Head(
-        render(
-            "{% share_card_question question %}",
-            question_path(question, "de"),
-            "de",
-            question=question,
-        )
-    )
+    page, _html = get_page(client, question_path(question, "de"))
 
-    assert head.one("og:locale") == "de_DE"
-    assert head.one("og:url") == f"{SITE}{question_path(question, 'de')}"
-    assert head.hreflangs() == {
+    assert page.one("og:locale") == "de_DE"
+    assert page.one("og:url") == f"{SITE}{question_path(question, 'de')}"
+    assert page.hreflangs() == {
         **{code: f"{SITE}{question_path(question, code)}" for code in LANGUAGES},
         "x-default": f"{SITE}{question_path(question, 'fr').removeprefix('/fr')}",
     }
-    feeds = [link for link in head.links if link.get("type") == "application/rss+xml"]
-    assert feeds[0]["href"] == f"{SITE}/de/feeds/events/{question.event.slug}/answers.rss"
+    assert page.feeds()["application/rss+xml"] == (
+        f"{SITE}/de/feeds/events/{question.event.slug}/answers.rss"
+    )
 
 
-def test_event_card_and_hreflang_partial():
+def test_event_page_card_calendar_and_share_links(client):
     event = EventFactory(title="Rencontre à Brest", description="Une soirée d’échanges.")
-    path = "/en/"  # any page: the event page is the citizens' (events:detail)
+    path = url("events:detail", "en", slug=event.slug)
 
-    head = Head(render("{% share_card_event event %}", path, "en", event=event))
-    alone = Head(render("{% hreflang_links %}", path, "en"))
+    page, _html = get_page(client, path)
 
-    assert head.one("og:title") == "Rencontre à Brest"
-    assert head.one("og:description") == "Une soirée d’échanges."
-    assert head.one("og:url") == f"{SITE}{path}"
-    assert head.one("og:type") == "website"
-    assert alone.hreflangs() == head.hreflangs()
-    assert alone.hreflangs()["ar"] == f"{SITE}/ar/"
-    assert alone.hreflangs()["x-default"] == f"{SITE}/"
-    assert Head(render("{% hreflang_links %}", "/en/not-a-page/", "en")).hreflangs() == {}
+    assert page.one("og:title") == "Rencontre à Brest"
+    assert page.one("og:description") == "Une soirée d’échanges."
+    assert page.one("og:url") == f"{SITE}{path}"
+    assert page.one("og:type") == "website"
+    assert page.hreflangs()["ar"] == f"{SITE}/ar/events/{event.slug}/"
+    assert page.feeds() == {
+        "application/rss+xml": f"{SITE}/en/feeds/events/{event.slug}/answers.rss",
+        "application/atom+xml": f"{SITE}/en/feeds/events/{event.slug}/answers.atom",
+    }
+    hrefs = [a.get("href") for a in page.anchors]
+    assert f"/en/events/{event.slug}.ics" in hrefs
+    assert "webcal://horslesmurs.example/en/events/calendar.ics" in hrefs
+    assert page.share_buttons()["copy"]["href"] == f"{SITE}{path}"
 
 
-def test_share_links_need_no_script_from_a_network(answered_question):
+def test_every_page_has_hreflang_alternates_and_home_announces_the_feeds(client):
+    page, _html = get_page(client, url("home", "es"))
+    assert page.hreflangs() == {
+        **{code: f"{SITE}/{code}/" for code in LANGUAGES},
+        "x-default": f"{SITE}/",
+    }
+    assert page.feeds() == {
+        "application/rss+xml": f"{SITE}/es/feeds/answers.rss",
+        "application/atom+xml": f"{SITE}/es/feeds/answers.atom",
+    }
+    events, _html = get_page(client, url("events:list", "zh-hans"))
+    assert events.hreflangs()["fr"] == f"{SITE}/fr/events/"
+    assert "webcal://horslesmurs.example/zh-hans/events/calendar.ics" in [
+        a.get("href") for a in events.anchors
+    ]
+
+
+def test_share_links_need_no_script_from_a_network(client, answered_question):
     question = answered_question(title="Et l’Afrique ?")
     path = question_path(question)
 
-    html = render("{% share_links question %}", path, question=question)
-    page = Head(html)
+    page, html = get_page(client, path)
 
-    url = f"{SITE}{path}"
-    by_class = {a["class"].split("fr-btn--")[1]: a for a in page.anchors}
-    assert set(by_class) == {"twitter-x", "facebook", "linkedin", "mail", "copy"}
-    x = urlsplit(by_class["twitter-x"]["href"])
-    assert (x.netloc, parse_qs(x.query)) == ("x.com", {"url": [url], "text": ["Et l’Afrique ?"]})
-    assert parse_qs(urlsplit(by_class["facebook"]["href"]).query) == {"u": [url]}
-    assert parse_qs(urlsplit(by_class["linkedin"]["href"]).query) == {"url": [url]}
-    assert by_class["mail"]["href"].startswith("mailto:?subject=")
+    page_url = f"{SITE}{path}"
+    buttons = page.share_buttons()
+    assert set(buttons) == {"twitter-x", "facebook", "linkedin", "mail", "copy"}
+    x = urlsplit(buttons["twitter-x"]["href"])
+    assert (x.netloc, parse_qs(x.query)) == (
+        "x.com",
+        {"url": [page_url], "text": ["Et l’Afrique ?"]},
+    )
+    assert parse_qs(urlsplit(buttons["facebook"]["href"]).query) == {"u": [page_url]}
+    assert parse_qs(urlsplit(buttons["linkedin"]["href"]).query) == {"url": [page_url]}
+    assert buttons["mail"]["href"].startswith("mailto:?subject=")
     # Copy works without JavaScript too: it is a link to the page itself.
-    assert by_class["copy"]["href"] == url
-    assert by_class["copy"]["data-hlm-copy"] == url
+    assert buttons["copy"]["href"] == page_url
+    assert buttons["copy"]["data-hlm-copy"] == page_url
     for network in ("twitter-x", "facebook", "linkedin"):
-        assert "noopener" in by_class[network]["rel"]
-    # The only script is the portal's own, loaded from its static files.
-    assert html.count("<script") == 1
-    assert '<script src="/static/reach/share.js" defer>' in html
+        assert "noopener" in buttons[network]["rel"]
+    # Every script is the portal's own, from its static files: no network's widget or tracker.
+    assert all(script.get("src", "").startswith("/static/") for script in page.scripts)
+    assert {"src": "/static/reach/share.js", "defer": None} in page.scripts
     # The embed code of the answered question.
     assert f"{SITE}/embed/{question.public_id}/" in html
 
 
-def test_share_outputs_never_contain_email_addresses(answered_question):
+def test_share_labels_are_in_the_page_language(client, answered_question):
+    question = answered_question()
+    _page, arabic = get_page(client, question_path(question, "ar"))
+    assert "نسخ الرابط" in arabic  # "Copy the link"
+    assert "المشاركة على لينكدإن" in arabic  # "Share on LinkedIn"
+    _page, french = get_page(client, question_path(question, "fr"))
+    assert "Partager sur LinkedIn" in french
+    assert "Intégrer cette vidéo sur votre site" in french
+
+
+def test_pages_never_expose_email_addresses_in_cards_or_links(client, answered_question):
     question = answered_question(email="auteur.secret@example.org")
-    path = question_path(question)
-    html = render(
-        "{% share_card_question question %}{% share_links question %}", path, question=question
-    )
-    assert "auteur.secret" not in html
-    assert "@" not in html
+    for path in (question_path(question), url("events:detail", slug=question.event.slug)):
+        _page, html = get_page(client, path)
+        assert "auteur.secret" not in html
+
+
+def test_question_page_query_count_stays_within_budget(
+    client, answered_question, django_assert_max_num_queries
+):
+    question = answered_question()
+    with django_assert_max_num_queries(8):
+        get_page(client, question_path(question))
 
 
 def test_share_card_makes_no_query_when_the_page_selected_its_video(
-    answered_question, django_assert_num_queries
+    answered_question, django_assert_num_queries, rf
 ):
-    from questions.models import Question
+    from django.template import Context, Template
 
     question = answered_question()
     question = Question.objects.select_related("event", "theme", "answer_video").get(pk=question.pk)
-    with django_assert_num_queries(0):
-        render(
-            "{% share_card_question question %}{% share_links question %}",
-            question_path(question),
-            question=question,
-        )
-
-
-def test_share_labels_are_in_the_page_language(answered_question):
-    question = answered_question()
-    html = render(
-        "{% share_links question %}", question_path(question, "ar"), "ar", question=question
+    request = rf.get(question_path(question))
+    template = Template(
+        "{% load reach %}{% share_card_question question %}{% share_links question %}"
     )
-    assert len(Head(html).anchors) == 5
-    assert "مشاركة هذه الصفحة" in html  # "Share this page"
-    assert "نسخ الرابط" in html  # "Copy the link"
-    french = render("{% share_links question %}", question_path(question), "fr", question=question)
-    assert "Partager sur LinkedIn" in french
+    with django_assert_num_queries(0):
+        template.render(Context({"request": request, "question": question}))

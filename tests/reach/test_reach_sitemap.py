@@ -73,6 +73,19 @@ def test_public_questions_are_listed_in_every_language_with_alternates(client):
         assert question.public_id not in body
 
 
+def test_published_events_are_listed_in_every_language(client):
+    from tests.factories import EventFactory
+
+    shown = EventFactory(slug="lille")
+    EventFactory(slug="brouillon", is_published=False)
+
+    assert f"{SITE}/sitemap-events.xml" in section_urls(client)
+    root = get_xml(client, "/sitemap-events.xml")
+    locs = sorted(entry.findtext(f"{SM}loc") for entry in root.findall(f"{SM}url"))
+    assert locs == sorted(f"{SITE}/{language}/events/{shown.slug}/" for language in LANGUAGES)
+    assert "brouillon" not in client.get("/sitemap-events.xml").content.decode()
+
+
 def test_sitemap_never_contains_email_addresses(client):
     QuestionFactory(email="auteur.secret@example.org")
     for url in ["/sitemap.xml", *section_urls(client)]:
