@@ -66,7 +66,7 @@ def share_card_event(context, event) -> dict:
 
 @register.inclusion_tag("reach/_calendar_links.html")
 def calendar_links(event=None) -> dict:
-    """ "Add to my calendar" (the event's .ics) and "Subscribe" (webcal:// of the tour calendar)."""
+    """Links to add the event (its .ics) or subscribe to the tour calendar (webcal://)."""
     feed = share.absolute(reverse("events:calendar"))
     return {
         "event": event,
