@@ -313,11 +313,16 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# Staff sessions end after a working day (citizens have no accounts).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE_SECONDS", default=12 * 3600)
+# Powerful browser features no page uses (fullscreen stays allowed: the video player needs it).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted
 # (0: the client is REMOTE_ADDR). See portal.security.client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 MIDDLEWARE.insert(0, "portal.logs.RequestIdMiddleware")
+MIDDLEWARE.insert(1, "portal.security.PermissionsPolicyMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "csp.middleware.CSPMiddleware",

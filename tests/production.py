@@ -85,26 +85,31 @@ class Site:
         return self.log_path.read_text(errors="replace").splitlines()
 
 
+def procfile_command(process: str) -> str:
+    """The command line of one process of the Procfile."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == process:
+            return command.strip()
+    raise KeyError(process)
+
+
 @contextmanager
 def running_gunicorn(env: dict[str, str], log_path: Path) -> Iterator[Site]:
-    """gunicorn as the Procfile starts it (one worker), until the block ends."""
+    """The Procfile's `web` process (gunicorn, one worker), until the block ends."""
     port = free_port()
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "portal.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--timeout",
-                "60",
-            ],
+            ["bash", "-c", f"exec {procfile_command('web')}"],
             cwd=ROOT,
-            env=env,
+            env=env
+            | {
+                "PORT": str(port),
+                "BIND_HOST": "127.0.0.1",
+                "WEB_CONCURRENCY": "1",
+                # The Procfile's `gunicorn` and `python`: this virtualenv's.
+                "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}",
+            },
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -2,11 +2,21 @@
 
 import json
 import re
+import subprocess
+import sys
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
-from tests.production import HOST, manage, production_env, running_gunicorn
+from tests.production import (
+    HOST,
+    ROOT,
+    manage,
+    procfile_command,
+    production_env,
+    running_gunicorn,
+)
 
 ADMIN_PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105 - a test account
 
@@ -51,13 +61,23 @@ def site(tmp_path_factory):
     """A gunicorn worker with production settings, behind one trusted proxy."""
     var_dir = tmp_path_factory.mktemp("production")
     env = production_env(var_dir, TRUSTED_PROXY_COUNT="1", AXES_FAILURE_LIMIT="3")
-    for command in (
-        ["collectstatic", "--noinput", "-v", "0"],
-        ["migrate", "--noinput", "-v", "0"],
-        ["createsuperuser", "--noinput", "--username", "chef", "--email", "chef@hlm.test"],
-    ):
-        result = manage(env | {"DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD}, *command, timeout=300)
-        assert result.returncode == 0, result.stderr
+    # The build step (README), the Procfile's release process, then an administrator.
+    build = manage(env, "collectstatic", "--noinput", "-v", "0", timeout=300)
+    assert build.returncode == 0, build.stderr
+    release = subprocess.run(
+        ["bash", "-c", procfile_command("release")],
+        cwd=ROOT,
+        env=env | {"PATH": f"{Path(sys.executable).parent}:{env['PATH']}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert release.returncode == 0, release.stderr
+    admin = manage(
+        env | {"DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD},
+        *["createsuperuser", "--noinput", "--username", "chef", "--email", "chef@hlm.test"],
+    )
+    assert admin.returncode == 0, admin.stderr
     with running_gunicorn(env, var_dir / "web.log") as running:
         yield running
 
@@ -78,6 +98,7 @@ def test_a_public_page_sends_the_security_headers(site):
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
     policy = dict(
         (directive.split(" ", 1) + [""])[:2]
         for directive in headers["Content-Security-Policy"].split("; ")
@@ -141,6 +162,8 @@ def test_cookies_are_secure_and_http_only(site):
     session = cookie_flags(response.headers.get_all("Set-Cookie"), "sessionid")
     assert {"secure", "httponly", "samesite"} <= csrf
     assert {"secure", "httponly", "samesite"} <= session
+    session_cookie = next(c for c in response.headers.get_all("Set-Cookie") if "sessionid" in c)
+    assert "Max-Age=43200" in session_cookie  # a staff session lasts a working day
 
 
 def test_admin_login_is_locked_after_repeated_failures_from_one_client(site):
