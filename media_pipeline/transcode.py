@@ -162,7 +162,13 @@ def run_ffmpeg(
     with tempfile.TemporaryFile() as stderr:
         # Same process group as the worker: killing the worker's group kills ffmpeg too.
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
-        timer = threading.Timer(timeout, process.kill)
+        timed_out = threading.Event()
+
+        def stop_on_timeout() -> None:
+            timed_out.set()
+            process.kill()
+
+        timer = threading.Timer(timeout, stop_on_timeout)
         timer.start()
         encoded = 0.0
         try:
@@ -180,10 +186,9 @@ def run_ffmpeg(
         stderr.seek(0)
         log = stderr.read().decode("utf-8", "replace")[-8000:]
     if returncode != 0:
-        timed_out = returncode < 0 and not timer.is_alive()
         raise TranscodeFailed(
             _("Processing took too long and was stopped.")
-            if timed_out
+            if timed_out.is_set()
             else _("The video could not be converted: the file is damaged or incomplete."),
             log=log,
         )

@@ -267,3 +267,17 @@ def test_a_stale_worker_cannot_overwrite_a_newer_upload(selected_question, clip,
     _video, new_claim = services.claim_video(video_id=video.pk)
     assert new_claim.attempt == old_claim.attempt == 1  # same number, different claim
     assert not old_claim.rows().exists() and new_claim.rows().exists()
+
+
+def test_a_transcode_over_its_time_limit_is_stopped_with_a_reason(
+    selected_question, tmp_path, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    settings.MEDIA_TRANSCODE_TIMEOUT_SECONDS = 0.3
+    settings.MEDIA_X264_PRESET = "veryslow"
+    long_clip = make_clip(tmp_path / "long.mp4", seconds=6, size="640x360")
+    video = attach(selected_question, long_clip)
+    services.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.FAILED and "too long" in video.error_reason
+    assert list_tree(storages["default"], "answers") == []
