@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.models import AnswerVideo, Caption, VideoState
 from portal.roles import MODERATORS, SPOKESPERSON_STAFF
 from questions.models import QuestionState, Support
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
@@ -36,7 +36,14 @@ class World:
 @pytest.fixture
 def world(settings) -> World:
     theme = ThemeFactory(name=f"Thème {XSS}")
-    event = EventFactory(title=f"Rencontre {XSS}", description=XSS, themes=[theme])
+    event = EventFactory(
+        title=f"Rencontre {XSS}",
+        description=XSS,
+        city=f"Lyon {XSS}",
+        venue=f"Salle {XSS}",
+        speakers=f"Porte-parole {XSS}",
+        themes=[theme],
+    )
     w = World(event=event, theme=theme)
 
     def question(state: QuestionState, **extra):
@@ -61,13 +68,16 @@ def world(settings) -> World:
     w.hidden[QuestionState.DUPLICATE] = question(
         QuestionState.DUPLICATE, duplicate_of=w.public[QuestionState.APPROVED]
     )
-    AnswerVideo.objects.create(
+    answer = AnswerVideo.objects.create(
         question=w.public[QuestionState.ANSWERED],
         state=VideoState.PUBLISHED,
         hls_master="answers/a/v1/master.m3u8",
         mp4="answers/a/v1/video.mp4",
         poster="answers/a/v1/poster.jpg",
         transcript=f"Transcription {XSS}",
+    )
+    Caption.objects.create(
+        video=answer, language="fr", label=f"Français {XSS}", file="captions/fr.vtt"
     )
     # A video ready but not published: its question is selected, the video is not public.
     AnswerVideo.objects.create(
@@ -258,3 +268,67 @@ def test_pages_run_under_the_csp_without_inline_script_or_style(client, world):
         assert not INLINE_SCRIPT.search(content), f"inline <script> on {url}"
         assert not INLINE_HANDLER.search(content), f"on…= handler on {url}"
         assert " style=" not in content, f"style attribute on {url}"
+
+
+def test_search_and_filters_echo_the_visitors_input_escaped(client, world):
+    for url in (
+        reverse("questions:search"),
+        reverse("events:list"),
+        reverse("events:detail", kwargs={"slug": world.event.slug}),
+    ):
+        for parameter in ("q", "region", "sort", "page"):
+            response = client.get(url, {parameter: XSS})
+            content = response.content.decode()
+            for marker in UNSAFE_MARKERS:
+                assert marker not in content, (url, parameter)
+
+
+def admin_urls(world: World) -> list[str]:
+    """The admin pages of questions and answer videos, for one object of each."""
+    video = world.public[QuestionState.ANSWERED].answer_video
+    ids = {
+        "admin/questions/question/": world.hidden[QuestionState.SUBMITTED].pk,
+        "admin/media_pipeline/answervideo/": video.pk,
+    }
+    urls = []
+    for name, route, pattern in walk(get_resolver()):
+        model = next((prefix for prefix in ids if route.startswith(prefix)), None)
+        if not name.startswith("admin:") or model is None:
+            continue
+        keywords = pattern.pattern.regex.groupindex
+        urls.append(reverse(name, kwargs={key: ids[model] for key in keywords}))
+    return urls
+
+
+def test_admin_pages_refuse_anonymous_visitors_and_the_wrong_role(client, world):
+    urls = admin_urls(world)
+    video_urls = [url for url in urls if "/media_pipeline/" in url]
+    question_urls = [url for url in urls if "/questions/" in url]
+    assert len(video_urls) >= 6 and len(question_urls) >= 4
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    client.force_login(UserFactory(groups=[MODERATORS]))
+    for url in video_urls:
+        for method in ("get", "post"):
+            assert getattr(client, method)(url).status_code == 403, (method, url)
+    client.force_login(UserFactory(groups=[SPOKESPERSON_STAFF]))
+    question = world.hidden[QuestionState.SUBMITTED]
+    for url in (
+        reverse("admin:questions_question_delete", args=[question.pk]),
+        reverse("admin:questions_question_add"),
+    ):
+        assert client.get(url).status_code == 403, url
+    # Viewing is allowed, changing is not: a posted edit changes nothing.
+    change = reverse("admin:questions_question_change", args=[question.pk])
+    client.post(change, {"title": "Modifié", "state": QuestionState.APPROVED})
+    question.refresh_from_db()
+    assert question.state == QuestionState.SUBMITTED and question.title.startswith("Titre")
+
+
+def test_admin_forms_need_the_csrf_token_too(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    for url in admin_urls(world):
+        response = client.post(url, {"action": "delete_selected", "_selected_action": ["1"]})
+        assert response.status_code == 403 and b"CSRF" in response.content, url
