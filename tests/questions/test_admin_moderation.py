@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from questions.admin import QuestionAdmin
 from questions.models import ModerationDecision, OutboundEmail, Question, Support
 from questions.models import QuestionState as S
 from tests.factories import EventFactory, QuestionFactory, UserFactory
@@ -465,3 +466,22 @@ def test_the_moderation_admin_speaks_french_by_default():
     assert "Motif communiqué au citoyen" in page and 'value="Rejeter"' in page
     done = run_action(french, "reject_questions", [question], apply="yes", reason="other")
     assert "1 question rejetée." in page_messages(done)
+
+
+def test_a_big_changelist_is_never_counted_in_full(moderator_client, monkeypatch):
+    """Beyond the exact-count limit the paginator counts a bounded subquery (and, on
+    PostgreSQL, asks the planner); it never runs COUNT(*) over the whole filtered table."""
+    from questions.pagination import EstimatedCountPaginator
+
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_count_limit", 5)
+    monkeypatch.setattr(QuestionAdmin, "list_per_page", 4)
+    QuestionFactory.create_batch(12, state=S.SUBMITTED)
+    with CaptureQueriesContext(connection) as captured:
+        response = moderator_client.get(CHANGELIST)
+    changelist = response.context["cl"]
+    assert changelist.result_count >= 6  # more than the limit: paged, not counted
+    assert len(changelist.result_list) == 4
+    assert changelist.paginator.num_pages >= 2
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    row_counts = [sql for sql in counts if "GROUP BY" not in sql.upper()]
+    assert row_counts and all("LIMIT" in sql.upper() for sql in row_counts), row_counts
