@@ -94,10 +94,11 @@ def question_card(question: Question) -> ShareCard:
         if video.poster:
             card.image = media.file_url(video.poster)
             card.image_alt = _("Video answer: %(title)s") % {"title": question.title}
-            card.image_width, card.image_height = video.width, video.height
+            # The pipeline resizes posters on its own terms: no dimensions rather than wrong ones.
         if video.mp4:
             card.video = media.file_url(video.mp4)
             card.video_type = media.mime_type(video.mp4, "video/mp4")
+            # The source's dimensions: the MP4 may be smaller, the aspect ratio is the same.
             card.video_width, card.video_height = video.width, video.height
         card.player = absolute(
             reverse("reach:embed", kwargs={"public_id": question.public_id})

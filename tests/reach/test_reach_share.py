@@ -103,6 +103,7 @@ def test_answered_question_page_card_offers_the_video(client, answered_question)
     assert page.one("og:video:type") == "video/mp4"
     assert page.one("og:video:width") == "1280"
     assert page.one("og:image") == f"{SITE}/media/{video.poster.name}"
+    assert page.one("og:image:alt") == "Réponse en vidéo : Quelle aide pour l’Ukraine ?"
     assert page.one("og:locale") == "fr_FR"
     assert len(page.meta["og:locale:alternate"]) == len(LANGUAGES) - 1
     assert page.one("twitter:card") == "player"
@@ -121,6 +122,7 @@ def test_unanswered_question_card_has_no_video_and_a_default_image(client):
     assert page.one("og:type") == "article"
     assert "og:video" not in page.meta
     assert page.one("og:image") == f"{SITE}/static/reach/share-default.png"
+    assert (page.one("og:image:width"), page.one("og:image:height")) == ("1200", "630")
     assert page.one("twitter:card") == "summary_large_image"
 
 

@@ -1,0 +1,83 @@
+"""Reach in a real browser: another site frames the embed player but not the portal's pages, and
+"Copy the link" puts the page's address on the clipboard."""
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import Route, expect
+
+from questions.models import QuestionState
+from tests.factories import QuestionFactory
+from tests.reach.conftest import publish_answer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PARTNER = "https://journal-regional.example"  # a news site that embeds the answer
+PORTAL = "https://horslesmurs.example"  # the portal as the partner's readers reach it
+
+
+@pytest.fixture
+def answered(site_url):
+    question = QuestionFactory(state=QuestionState.SELECTED, title="Que fait la France au Sahel ?")
+    publish_answer(question)
+    return question
+
+
+def serve_over_https(page, live_server_url: str, partner_html: str) -> None:
+    """Both sites on https origins, as in production: the partner's page is made up here, the
+    portal's responses (headers included) come from the live server untouched."""
+
+    def partner(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=partner_html)
+
+    def portal(route: Route) -> None:
+        response = route.fetch(url=route.request.url.replace(PORTAL, live_server_url, 1))
+        route.fulfill(response=response)
+
+    page.route(f"{PARTNER}/**", partner)
+    page.route(f"{PORTAL}/**", portal)
+
+
+def test_another_site_can_frame_the_embed_player_but_not_the_question_page(
+    desktop, live_server, answered, journal, problems
+):
+    with translation.override("fr"):
+        question_path = answered.get_absolute_url()
+    embed = f"{PORTAL}/embed/{answered.public_id}/?lang=fr"
+    serve_over_https(
+        desktop,
+        live_server.url,
+        f"""<!DOCTYPE html><html lang="fr"><head><title>Journal</title></head><body>
+        <h1>Article</h1>
+        <iframe id="player" title="Réponse" src="{embed}" width="640" height="400"></iframe>
+        <iframe id="page" title="Page" src="{PORTAL}{question_path}"></iframe>
+        </body></html>""",
+    )
+
+    desktop.goto(f"{PARTNER}/article")
+    journal.step(desktop, "a partner's article frames the embed and the question page")
+
+    player = desktop.frame_locator("#player")
+    expect(player.locator("video")).to_be_attached()
+    back = player.get_by_role("link", name=answered.title)
+    expect(back).to_be_visible()
+    assert back.get_attribute("href") == f"{live_server.url}{question_path}"  # SITE_URL
+    # The portal's own page refuses the frame: nothing of it renders there.
+    page_frame = desktop.frame(url=lambda url: "horslesmurs.example/fr/questions" in url)
+    assert page_frame is None or page_frame.locator("h1").count() == 0
+    assert desktop.frame(url=lambda url: "/embed/" in url).locator("video").count() == 1
+    # Chromium reports the refusal, for the question page only; it is the expected one here.
+    (refusal,) = problems.csp_violations
+    assert "frame-ancestors 'none'" in refusal
+    problems.csp_violations.clear()
+
+
+def test_copy_link_puts_the_page_address_on_the_clipboard(desktop, live_server, answered):
+    desktop.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    with translation.override("en"):
+        path = answered.get_absolute_url()
+
+    desktop.goto(path)
+    desktop.get_by_role("link", name="Copy the link").click()
+
+    expect(desktop.get_by_role("status").filter(has_text="Link copied")).to_be_visible()
+    assert desktop.evaluate("navigator.clipboard.readText()").endswith(path)
+    assert desktop.url.endswith(path)  # the click copied instead of navigating
