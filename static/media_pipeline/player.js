@@ -15,23 +15,27 @@
     if (video.dataset.playback) return;
     var hlsSrc = video.dataset.hlsSrc;
     if (hlsSrc && window.Hls && window.Hls.isSupported()) {
-      var hls = new window.Hls({ autoStartLoad: false, capLevelToPlayerSize: true });
-      var started = false;
-      var start = function () {
-        if (!started) { started = true; hls.startLoad(); }
-      };
-      hls.on(window.Hls.Events.ERROR, function (event, data) {
-        if (data.fatal) {
-          hls.destroy();
-          useMp4(video);
-          if (started) video.play().catch(function () {});
-        }
-      });
-      hls.loadSource(hlsSrc);
-      hls.attachMedia(video);
-      video.addEventListener("play", start);
-      if (video.preload !== "none") start();
+      // Nothing loads before the first play: no spinner over the poster, no wasted bytes.
+      video.querySelectorAll("source").forEach(function (source) { source.remove(); });
+      video.removeAttribute("src");
+      video.load();
       video.dataset.playback = "hls.js";
+      video.addEventListener("play", function attach() {
+        video.removeEventListener("play", attach);
+        var hls = new window.Hls({ capLevelToPlayerSize: true });
+        hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
+          video.play().catch(function () {});
+        });
+        hls.on(window.Hls.Events.ERROR, function (event, data) {
+          if (data.fatal) {
+            hls.destroy();
+            useMp4(video);
+            video.play().catch(function () {});
+          }
+        });
+        hls.loadSource(hlsSrc);
+        hls.attachMedia(video);
+      });
     } else if (hlsSrc && video.canPlayType(HLS_TYPE)) {
       video.src = hlsSrc;
       video.dataset.playback = "native-hls";

@@ -175,7 +175,7 @@ def test_the_staff_page_lists_selected_questions_with_a_constant_number_of_queri
     with django_assert_max_num_queries(8):
         response = client.get(reverse("media_pipeline:staff"))
     html = response.content.decode()
-    assert html.count('class="fr-card fr-card--no-arrow') == 3
+    assert html.count('class="hlm-staff-item') == 3
     assert "Pas encore choisie" not in html
     assert 'id="upload-progress-' in html and f'id="video-retry-{video.pk}"' in html
     assert "Oups" in html
