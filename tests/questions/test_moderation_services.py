@@ -207,6 +207,16 @@ def test_merging_into_an_unpublished_question_sends_no_link(moderator):
     assert kept.public_id not in email.body_text
 
 
+def test_merging_into_an_answered_question_points_to_its_answer(moderator):
+    kept = QuestionFactory(state=S.ANSWERED)
+    duplicate = QuestionFactory(state=S.SUBMITTED, language="fr")
+    mark_duplicate(question=duplicate, of=kept, actor=moderator)
+    body = OutboundEmail.objects.get(kind="question_merged").body_text
+    assert "a déjà reçu une réponse en vidéo" in body
+    assert f"/fr/questions/{kept.public_id}/" in body
+    assert "Vous serez prévenu" not in body
+
+
 def test_a_question_cannot_be_a_duplicate_of_itself(moderator):
     question = QuestionFactory(state=S.SUBMITTED)
     with pytest.raises(InvalidDuplicateTarget):
