@@ -76,9 +76,7 @@ def world(settings) -> World:
         poster="answers/a/v1/poster.jpg",
         transcript=f"Transcription {XSS}",
     )
-    Caption.objects.create(
-        video=answer, language="fr", label=f"Français {XSS}", file="captions/fr.vtt"
-    )
+    Caption.objects.create(video=answer, language="fr", label=XSS[:30], file="captions/fr.vtt")
     # A video ready but not published: its question is selected, the video is not public.
     AnswerVideo.objects.create(
         question=w.public[QuestionState.SELECTED],
