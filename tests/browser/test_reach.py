@@ -2,10 +2,12 @@
 "Copy the link" puts the page's address on the clipboard."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Route, expect
 
 from questions.models import QuestionState
+from tests.browser.axe import assert_accessible
 from tests.factories import QuestionFactory
 from tests.reach.conftest import publish_answer
 
@@ -81,3 +83,17 @@ def test_copy_link_puts_the_page_address_on_the_clipboard(desktop, live_server, 
     expect(desktop.get_by_role("status").filter(has_text="Link copied")).to_be_visible()
     assert desktop.evaluate("navigator.clipboard.readText()").endswith(path)
     assert desktop.url.endswith(path)  # the click copied instead of navigating
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_share_calendar_and_embed_are_accessible(desktop, answered, language):
+    with translation.override(language):
+        pages = [
+            answered.get_absolute_url(),  # share links and the embed code
+            reverse("events:detail", kwargs={"slug": answered.event.slug}),  # calendar links
+            reverse("events:list"),
+        ]
+    pages.append(f"/embed/{answered.public_id}/?lang={language}")
+    for path in pages:
+        desktop.goto(path)
+        assert_accessible(desktop)

@@ -8,8 +8,12 @@
   window.hlmShareReady = true;
 
   function announce(button, message) {
+    // The status line follows the share block it belongs to.
     var share = button.closest(".hlm-share");
-    var status = share && share.querySelector("[data-hlm-copy-status]");
+    var status = share && share.nextElementSibling;
+    if (!status || !status.hasAttribute("data-hlm-copy-status")) {
+      status = null;
+    }
     if (status) {
       status.textContent = "";
       // A fresh text node makes screen readers announce the message again on each copy.
