@@ -1,8 +1,8 @@
 """iCalendar (RFC 5545) exports of tour events: one file per event and a subscribable feed.
 
-Times are written in Europe/Paris with its VTIMEZONE, so calendar apps show the local hour of the
-event whatever the subscriber's own zone. UIDs are stable per event so that a re-import or a feed
-refresh updates the entry instead of duplicating it.
+Times are written in the event's own zone (Europe/Paris, or an overseas region's) with its
+VTIMEZONE, so calendar apps show the right hour whatever the subscriber's zone. UIDs are stable
+per event so that a re-import or a feed refresh updates the entry instead of duplicating it.
 """
 
 from collections.abc import Callable, Iterable
@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from events.models import Event
 
-PARIS = ZoneInfo("Europe/Paris")
 PRODID = "-//Ministère de l'Europe et des Affaires étrangères//Hors les Murs//FR"
 # Subscribed calendars drop what leaves the feed: keep recent events a while so that an attendee's
 # calendar does not lose the event the day after.
@@ -54,7 +53,7 @@ def _description(event: Event, page_url: str) -> str:
         lines.append(event.description.strip())
     if event.speaker_list:
         lines.append(_("Speakers:") + " " + "; ".join(event.speaker_list))
-    close = timezone.localtime(event.questions_close_at, PARIS)
+    close = timezone.localtime(event.questions_close_at, ZoneInfo(event.time_zone))
     lines.append(
         _("Questions accepted until %(date)s.") % {"date": date_format(close, "DATETIME_FORMAT")}
     )
@@ -71,8 +70,9 @@ def ical_event(event: Event, *, page_url: str) -> icalendar.Event:
     vevent.add("created", event.created_at.astimezone(ZoneInfo("UTC")))
     vevent.add("last-modified", event.updated_at.astimezone(ZoneInfo("UTC")))
     vevent.add("summary", event.title)
-    vevent.add("dtstart", event.starts_at.astimezone(PARIS))
-    vevent.add("dtend", event.ends_at.astimezone(PARIS))
+    local = ZoneInfo(event.time_zone)
+    vevent.add("dtstart", event.starts_at.astimezone(local))
+    vevent.add("dtend", event.ends_at.astimezone(local))
     vevent.add("location", event_location(event))
     vevent.add("description", _description(event, page_url))
     vevent.add("status", "CONFIRMED")

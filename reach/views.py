@@ -20,7 +20,13 @@ from reach.sitemaps import SITEMAPS
 @cache_control(public=True, max_age=24 * 3600)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap_url = settings.SITE_URL + reverse("reach:sitemap")
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /i18n/", f"Sitemap: {sitemap_url}"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /i18n/",
+        "Disallow: /*/staff/",  # the spokesperson staff's pages, behind a login anyway
+        f"Sitemap: {sitemap_url}",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

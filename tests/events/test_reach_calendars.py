@@ -71,6 +71,24 @@ def test_event_ics_holds_the_event_in_paris_time(client, settings):
     assert vtimezone["TZID"] == "Europe/Paris"
 
 
+def test_overseas_event_is_in_its_local_time_zone(client):
+    starts = datetime(2026, 12, 5, 18, 0, tzinfo=ZoneInfo("Indian/Reunion"))
+    event = EventFactory(
+        region="LRE",
+        city="Saint-Denis",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        questions_open_at=starts - timedelta(days=30),
+        questions_close_at=starts,
+    )
+    calendar = parse(client.get(ics_url(event)))
+    (vevent,) = calendar.walk("VEVENT")
+    assert vevent["DTSTART"].params["TZID"] == "Indian/Reunion"
+    assert vevent.decoded("DTSTART") == starts
+    assert "5 décembre 2026 18:00" in vevent["DESCRIPTION"]
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Indian/Reunion"]
+
+
 def test_event_uid_is_stable_across_downloads_and_languages(client):
     event = EventFactory()
     first = parse(client.get(ics_url(event, "fr"))).walk("VEVENT")[0]["UID"]

@@ -40,6 +40,7 @@ def test_robots_txt_points_at_the_sitemap(client):
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
+    assert "Disallow: /*/staff/" in lines
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
 
 
