@@ -24,4 +24,5 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("embed/<str:public_id>/", views.embed, name="embed"),
+    path("oembed/", views.oembed_view, name="oembed"),
 ]

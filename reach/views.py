@@ -3,7 +3,7 @@ from math import ceil
 from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db.models import Count, Max
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from portal.security import allow_framing
+from reach import oembed
 from reach.selectors import embeddable_question
 from reach.sitemaps import SITEMAPS
 
@@ -72,3 +73,27 @@ def embed(request: HttpRequest, public_id: str) -> HttpResponse:
                 "question_url": settings.SITE_URL + question.get_absolute_url(),
             },
         )
+
+
+@require_safe
+@cache_control(public=True, max_age=60 * 60)
+def oembed_view(request: HttpRequest) -> HttpResponse:
+    """oEmbed (https://oembed.com): paste a question's URL in a CMS, get the player's iframe."""
+    if request.GET.get("format", "json") != "json":
+        return HttpResponse(status=501)  # the spec's answer for formats not offered
+    answer = oembed.describe(
+        request.GET.get("url", ""),
+        max_width=_positive_int(request.GET.get("maxwidth")),
+        max_height=_positive_int(request.GET.get("maxheight")),
+    )
+    if answer is None:
+        raise Http404
+    return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
+
+
+def _positive_int(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number > 0 else None

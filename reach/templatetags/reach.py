@@ -11,7 +11,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from reach import media, share
+from reach import media, oembed, share
 
 register = template.Library()
 
@@ -56,7 +56,13 @@ def feed_links(event=None) -> dict:
 
 @register.inclusion_tag("reach/_share_card.html", takes_context=True)
 def share_card_question(context, question) -> dict:
-    return {"card": share.question_card(question), "feeds": _feeds(question.event)}
+    card = share.question_card(question)
+    return {
+        "card": card,
+        "feeds": _feeds(question.event),
+        # oEmbed discovery, for answers that have a player to embed.
+        "oembed_url": oembed.discovery_url(card.url) if card.player else "",
+    }
 
 
 @register.inclusion_tag("reach/_share_card.html", takes_context=True)

@@ -247,3 +247,16 @@ def test_share_card_makes_no_query_when_the_page_selected_its_video(
     )
     with django_assert_num_queries(0):
         template.render(Context({"request": request, "question": question}))
+
+
+def test_x_default_sends_each_reader_to_their_language(client, answered_question):
+    question = answered_question()
+    page, _html = get_page(client, question_path(question, "fr"))
+    x_default = page.hreflangs()["x-default"].removeprefix(SITE)
+
+    german = client.get(x_default, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    arabic = client.get(x_default, HTTP_ACCEPT_LANGUAGE="ar")
+
+    assert german.status_code == arabic.status_code == 302
+    assert german["Location"] == question_path(question, "de")
+    assert arabic["Location"] == question_path(question, "ar")
