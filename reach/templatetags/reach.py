@@ -22,13 +22,16 @@ def media_url(file: FieldFile) -> str:
     return media.file_url(file)
 
 
-def _feeds(event=None) -> list[dict]:
-    """Feed discovery links: the event's answers on its pages, all answers elsewhere."""
-    if event is None:
-        names, kwargs, scope = ("feeds:answers_rss", "feeds:answers_atom"), {}, ""
-    else:
+def _feeds(event=None, theme=None) -> list[dict]:
+    """Feed discovery links: the answers of one event or theme, or all answers."""
+    if event is not None:
         names, kwargs = ("feeds:event_rss", "feeds:event_atom"), {"slug": event.slug}
         scope = f" — {event.title}"
+    elif theme is not None:
+        names, kwargs = ("feeds:theme_rss", "feeds:theme_atom"), {"slug": theme.slug}
+        scope = f" — {theme.localized_name}"
+    else:
+        names, kwargs, scope = ("feeds:answers_rss", "feeds:answers_atom"), {}, ""
     return [
         {
             "type": content_type,
@@ -49,9 +52,9 @@ def hreflang_links(context) -> dict:
 
 
 @register.inclusion_tag("reach/_feed_links.html")
-def feed_links(event=None) -> dict:
-    """Feed discovery: `<link rel="alternate">` to the answers feeds (of one event, or all)."""
-    return {"feeds": _feeds(event)}
+def feed_links(event=None, theme=None) -> dict:
+    """Feed discovery: `<link rel="alternate">` to the answers feeds (of an event, a theme, all)."""
+    return {"feeds": _feeds(event or None, theme or None)}
 
 
 @register.inclusion_tag("reach/_share_card.html", takes_context=True)

@@ -260,3 +260,16 @@ def test_x_default_sends_each_reader_to_their_language(client, answered_question
     assert german.status_code == arabic.status_code == 302
     assert german["Location"] == question_path(question, "de")
     assert arabic["Location"] == question_path(question, "ar")
+
+
+def test_search_page_announces_the_feed_of_its_filter(client):
+    event = EventFactory(slug="lille")
+    theme = event.themes.first()
+    everything, _html = get_page(client, url("questions:search", "en"))
+    assert everything.feeds()["application/rss+xml"] == f"{SITE}/en/feeds/answers.rss"
+    by_theme, _html = get_page(client, url("questions:search", "en") + f"?theme={theme.slug}")
+    assert by_theme.feeds()["application/atom+xml"] == (
+        f"{SITE}/en/feeds/themes/{theme.slug}/answers.atom"
+    )
+    by_event, _html = get_page(client, url("questions:search", "en") + f"?event={event.slug}")
+    assert by_event.feeds()["application/rss+xml"] == f"{SITE}/en/feeds/events/lille/answers.rss"
