@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
@@ -263,6 +264,14 @@ def process_video(*, video_id: int) -> AnswerVideo | None:
             if locked:
                 fail(locked, error.reason, error.log)
         return None
+    except SoftTimeLimitExceeded:
+        # Celery's soft time limit: ffmpeg was killed on the way out; the same file would time
+        # out again, so the video fails now instead of waiting for the sweeper.
+        with transaction.atomic():
+            locked = claim.rows().select_for_update().first()
+            if locked:
+                fail(locked, _("Processing took too long and was stopped."), "soft time limit")
+        raise
     except TransientStorageError:
         # Give the claim back; the task retries with backoff and claims it again.
         claim.rows().update(

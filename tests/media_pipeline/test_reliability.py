@@ -76,3 +76,15 @@ def test_a_storage_that_stays_down_ends_failed_after_the_task_retries(
     assert video.state == VideoState.FAILED
     assert video.error_log == "503 Slow Down"
     assert list_tree(storages["default"], "answers") == []
+
+
+def test_transcodes_go_to_the_media_queue_and_sweeps_to_the_default_queue():
+    from portal.celery import app
+
+    def queue_of(name: str) -> str:
+        return app.amqp.router.route({}, name)["queue"].name
+
+    assert queue_of("media_pipeline.tasks.transcode_video") == "media"
+    assert queue_of("media_pipeline.tasks.sweep_stuck_videos") == "default"
+    assert queue_of("media_pipeline.tasks.clean_abandoned_uploads") == "default"
+    assert transcode_video.acks_late and transcode_video.reject_on_worker_lost
