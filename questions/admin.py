@@ -289,6 +289,11 @@ class QuestionAdmin(admin.ModelAdmin):
         # Questions come from citizens through the public form and its confirmation e-mail.
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting a question would delete its decision history with it. A citizen's erasure
+        # request goes through `manage.py delete_personal_data`, which keeps what must be kept.
+        return False
+
     def view_on_site(self, question: Question) -> str | None:
         # Only public questions have a page; a link to a 404 would mislead.
         return question.get_absolute_url() if question.is_public else None

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.text import Truncator
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
@@ -143,9 +143,11 @@ def language_alternates(path: str) -> list[tuple[str, str]]:
     alternates = []
     for code, _name in settings.LANGUAGES:
         with override(code):
-            alternates.append(
-                (code, absolute(reverse(match.view_name, args=match.args, kwargs=match.kwargs)))
-            )
+            try:
+                url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:  # an unnamed view, e.g. the admin's catch-all 404
+                return []
+            alternates.append((code, absolute(url)))
     if len({url for _code, url in alternates}) < len(alternates):
         return []
     default = dict(alternates)[settings.LANGUAGE_CODE]

@@ -322,6 +322,16 @@ def test_spokesperson_staff_withdraw_a_selection(staff_client):
     assert "1 question no longer selected." in page_messages(response)
 
 
+def test_not_even_a_superuser_deletes_questions_or_decisions_from_the_admin(superuser_client):
+    question = QuestionFactory(state=S.SUBMITTED)
+    run_action(superuser_client, "approve_questions", [question])
+    assert "delete_selected" not in action_names(superuser_client.get(CHANGELIST))
+    delete_url = reverse("admin:questions_question_delete", args=[question.pk])
+    assert superuser_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert superuser_client.get("/admin/questions/moderationdecision/").status_code == 404
+    assert ModerationDecision.objects.filter(question=question).count() == 1
+
+
 def test_a_superuser_can_moderate_and_select(superuser_client):
     question = QuestionFactory(state=S.SUBMITTED)
     run_action(superuser_client, "approve_questions", [question])
