@@ -1,6 +1,10 @@
 """Reach in a real browser: another site frames the embed player but not the portal's pages, and
 "Copy the link" puts the page's address on the clipboard."""
 
+import mimetypes
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -23,14 +27,23 @@ def answered(site_url):
     return question
 
 
-def serve_over_https(page, live_server_url: str, partner_html: str) -> None:
+def serve_over_https(
+    page, live_server_url: str, partner_html: str, media_root: Path | None = None
+) -> None:
     """Both sites on https origins, as in production: the partner's page is made up here, the
-    portal's responses (headers included) come from the live server untouched."""
+    portal's responses (headers included) come from the live server untouched, and its media
+    (a bucket or CDN in production) from the test's media folder."""
 
     def partner(route: Route) -> None:
         route.fulfill(status=200, content_type="text/html; charset=utf-8", body=partner_html)
 
     def portal(route: Route) -> None:
+        path = route.request.url.removeprefix(PORTAL).split("?")[0]
+        if media_root is not None and path.startswith("/media/"):
+            file = media_root / path.removeprefix("/media/")
+            content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            route.fulfill(status=200, body=file.read_bytes(), content_type=content_type)
+            return
         response = route.fetch(url=route.request.url.replace(PORTAL, live_server_url, 1))
         route.fulfill(response=response)
 
@@ -97,3 +110,57 @@ def test_share_calendar_and_embed_are_accessible(desktop, answered, language):
     for path in pages:
         desktop.goto(path)
         assert_accessible(desktop)
+
+
+def encode_real_answer(video, media_root: Path) -> None:
+    """Replace the stand-in outputs with a real 2-second HLS stream and MP4 (tiny, fast)."""
+    folder = media_root / Path(video.hls_master.name).parent
+    source = ["-f", "lavfi", "-i", "testsrc2=size=160x90:rate=15:duration=2"]
+    source += ["-f", "lavfi", "-i", "sine=frequency=440:duration=2"]
+    codecs = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "15"]
+    codecs += ["-c:a", "aac", "-b:a", "64k", "-shortest"]
+    run = ["ffmpeg", "-y", "-loglevel", "error", *source, *codecs]
+    subprocess.run([*run, "-movflags", "+faststart", str(media_root / video.mp4.name)], check=True)
+    subprocess.run(
+        [
+            *run,
+            "-f",
+            "hls",
+            "-hls_time",
+            "1",
+            "-hls_playlist_type",
+            "vod",
+            "-hls_segment_filename",
+            str(folder / "segment-%03d.ts"),
+            str(media_root / video.hls_master.name),
+        ],
+        check=True,
+    )
+
+
+def test_the_framed_embed_plays_the_answer_with_hls_js(desktop, live_server, answered, settings):
+    encode_real_answer(answered.answer_video, Path(settings.MEDIA_ROOT))
+    embed = f"{PORTAL}/embed/{answered.public_id}/?lang=fr"
+    serve_over_https(
+        desktop,
+        live_server.url,
+        f'<!DOCTYPE html><html lang="fr"><head><title>Journal</title></head><body>'
+        f'<iframe id="player" title="Réponse" src="{embed}" width="640" height="400"></iframe>'
+        f"</body></html>",
+        media_root=Path(settings.MEDIA_ROOT),
+    )
+
+    desktop.goto(f"{PARTNER}/article")
+    frame = desktop.frame(url=lambda url: "/embed/" in url)
+    video = frame.locator("video")
+    expect(video).to_have_attribute("data-playback", "hls.js")
+    video.evaluate("video => { video.muted = true; return video.play(); }")
+
+    # Polled from here: the page's CSP (no eval) rules out wait_for_function.
+    for _ in range(100):
+        if video.evaluate("video => video.currentTime") > 0.5:
+            break
+        desktop.wait_for_timeout(100)
+    assert video.evaluate("video => video.currentTime") > 0.5
+    assert video.evaluate("video => video.error") is None
+    assert video.get_attribute("data-playback") == "hls.js"  # no fallback to the MP4 was needed
