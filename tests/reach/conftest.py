@@ -4,6 +4,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from media_pipeline.models import AnswerVideo, Caption, VideoState
+from media_pipeline.services import publish_video
 from questions.models import QuestionState
 from tests.factories import QuestionFactory
 
@@ -14,10 +15,11 @@ POSTER_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 200
 
 
 def publish_answer(question, *, captions=("fr",)) -> AnswerVideo:
+    """A processed video for a selected question, published through the real service."""
     prefix = f"answers/{question.pk}/v1"
     video = AnswerVideo.objects.create(
         question=question,
-        state=VideoState.PUBLISHED,
+        state=VideoState.READY,
         progress=100,
         duration_seconds=61.4,
         width=1280,
@@ -26,7 +28,7 @@ def publish_answer(question, *, captions=("fr",)) -> AnswerVideo:
         hls_master=default_storage.save(f"{prefix}/master.m3u8", ContentFile(b"#EXTM3U\n")),
         mp4=default_storage.save(f"{prefix}/answer.mp4", ContentFile(MP4_BYTES)),
         poster=default_storage.save(f"{prefix}/poster.jpg", ContentFile(POSTER_BYTES)),
-        published_at=timezone.now(),
+        ready_at=timezone.now(),
     )
     for language in captions:
         Caption.objects.create(
@@ -36,9 +38,8 @@ def publish_answer(question, *, captions=("fr",)) -> AnswerVideo:
                 f"{prefix}/captions-{language}.vtt", ContentFile(b"WEBVTT\n")
             ),
         )
-    question.state = QuestionState.ANSWERED
-    question.answered_at = video.published_at
-    question.save(update_fields=["state", "answered_at"])
+    video = publish_video(video=video, actor=None)
+    question.refresh_from_db()
     return video
 
 
