@@ -104,3 +104,12 @@ def share_links(context, question=None, title=None, heading=True) -> dict:
         "question": question,
         "heading": heading,
     }
+
+
+@register.inclusion_tag("reach/_footer_links.html")
+def footer_follow_links() -> dict:
+    """Footer items: the answers feed and the tour calendar, for people and their apps."""
+    return {
+        "feed_url": reverse("feeds:answers_rss"),
+        "calendar_url": reverse("events:calendar"),
+    }

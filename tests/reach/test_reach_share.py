@@ -273,3 +273,11 @@ def test_search_page_announces_the_feed_of_its_filter(client):
     )
     by_event, _html = get_page(client, url("questions:search", "en") + f"?event={event.slug}")
     assert by_event.feeds()["application/rss+xml"] == f"{SITE}/en/feeds/events/lille/answers.rss"
+
+
+def test_footer_links_to_the_answers_feed_and_the_tour_calendar(client):
+    page, html = get_page(client, url("home", "de"))
+    hrefs = [a.get("href") for a in page.anchors]
+    assert "/de/feeds/answers.rss" in hrefs
+    assert "/de/events/calendar.ics" in hrefs
+    assert "Feed der Videoantworten (RSS)" in html
