@@ -1,0 +1,1 @@
+"""`make bench`: measurements of the portal on this machine, written to BENCHMARKS.md."""

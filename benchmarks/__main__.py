@@ -1,0 +1,126 @@
+"""`make bench` (python -m benchmarks): measure the portal on this machine, write BENCHMARKS.md.
+
+Needs PostgreSQL and Redis on loopback (BENCH_DATABASE_URL, BENCH_REDIS_URL); the benchmark
+database is dropped and created afresh. `--only pages,admin` runs some sections only.
+"""
+
+import argparse
+import os
+import secrets
+import sys
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTIONS = ["pages", "admin", "burst", "upload", "transcode"]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8900)))
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    return parser.parse_args()
+
+
+def configure_environment() -> dict[str, str]:
+    var_dir = ROOT / "var" / "bench"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    values = {
+        "DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hlm_bench"
+        ),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
+        "HLM_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "CACHE_KEY_PREFIX": "hlm-bench",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(values)
+    return values
+
+
+def log(text: str) -> None:
+    print(f"[bench] {text}", file=sys.stderr, flush=True)
+
+
+def run_section(bench_report, title: str, function, *args, **kwargs) -> None:
+    """A section that breaks is reported as such; the others still run."""
+    from benchmarks.report import Section
+
+    log(title)
+    try:
+        section = function(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - the report says what failed
+        traceback.print_exc()
+        section = Section(title=title, method="", not_measured=f"the run failed: {error!r}")
+    bench_report.sections.append(section)
+
+
+def main() -> int:
+    args = parse_args()
+    wanted = [name for name in args.only.split(",") if name]
+    unknown = set(wanted) - set(SECTIONS)
+    if unknown:
+        raise SystemExit(f"unknown sections: {', '.join(sorted(unknown))}")
+    started = time.monotonic()
+    configure_environment()
+
+    from benchmarks import servers
+
+    postgres_version = servers.recreate_database(os.environ["DATABASE_URL"])
+    redis_version = servers.flush_redis(os.environ["REDIS_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from benchmarks import admin, machine, pages, report, seed
+
+    bench_report = report.Report(
+        command="make bench"
+        + (f" BENCH_ARGS='--only {args.only}'" if args.only != ",".join(SECTIONS) else ""),
+        started=datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+        machine=machine.facts(postgres_version, redis_version),
+    )
+    log("migrating a fresh database, collecting static files")
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    log("creating data")
+    seeded = time.monotonic()
+    data = seed.create_bench_data()
+    bench_report.setup.append(
+        f"Fresh PostgreSQL database `{os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}`, "
+        f"{seed.ADMIN_QUESTIONS:,} questions (bulk insert, {time.monotonic() - seeded:.0f} s), "
+        f"Redis db `{os.environ['REDIS_URL'].rsplit('/', 1)[-1]}` flushed (cache and broker)."
+    )
+    server_log = Path(os.environ["HLM_VAR_DIR"]) / "gunicorn.log"
+    with servers.gunicorn(args.port, dict(os.environ), args.workers, server_log) as base:
+        if "pages" in wanted:
+            run_section(
+                bench_report,
+                "Public pages (anonymous)",
+                pages.run,
+                base,
+                data,
+                seconds=args.seconds,
+                workers=args.workers,
+            )
+        if "admin" in wanted:
+            run_section(bench_report, "Admin question list", admin.run, base, data)
+    bench_report.duration_s = time.monotonic() - started
+    bench_report.write(args.output)
+    log(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Benchmark data, created with bulk inserts in a fresh database."""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.text import slugify
+
+from events.models import Event, Theme
+from questions.models import Question, QuestionState, RejectionReason, new_public_id
+
+EVENT_QUESTIONS = 200
+ADMIN_QUESTIONS = 100_000
+BATCH = 5_000
+ADMIN_USERNAME = "bench-admin"
+ADMIN_PASSWORD = "bench-admin-password-not-secret"  # noqa: S105 - a throwaway local database
+# A believable mix of states in a busy moderation database.
+STATE_WEIGHTS = {
+    QuestionState.UNCONFIRMED: 5,
+    QuestionState.SUBMITTED: 20,
+    QuestionState.APPROVED: 45,
+    QuestionState.SELECTED: 3,
+    QuestionState.ANSWERED: 2,
+    QuestionState.REJECTED: 20,
+    QuestionState.DUPLICATE: 5,
+}
+TOPICS = [
+    "l'Ukraine",
+    "le climat",
+    "l'aide au développement",
+    "les visas étudiants",
+    "l'Union européenne",
+    "le Sahel",
+    "la francophonie",
+    "les Français de l'étranger",
+    "le commerce extérieur",
+    "la mer de Chine",
+]
+
+
+@dataclass
+class BenchData:
+    event: Event
+    question: Question
+    admin_username: str = ADMIN_USERNAME
+    admin_password: str = ADMIN_PASSWORD
+
+
+def question_rows(
+    *, count: int, events: list[Event], themes: list[Theme], states: list[str], seed: int
+) -> list[Question]:
+    randomizer = random.Random(seed)  # noqa: S311 - reproducible data, not security
+    now = timezone.now()
+    rows = []
+    for number in range(count):
+        state = states[number % len(states)]
+        topic = randomizer.choice(TOPICS)
+        title = f"Que fait la France pour {topic} ? ({number})"
+        rows.append(
+            Question(
+                public_id=new_public_id(),
+                slug=slugify(title)[:140],
+                event=randomizer.choice(events),
+                theme=randomizer.choice(themes),
+                title=title,
+                text=f"Question n° {number} sur {topic}. " * 6,
+                display_name=f"Citoyen {number}",
+                email=f"citoyen{number}@example.org",
+                region="IDF",
+                language=randomizer.choice(["fr", "fr", "fr", "en", "ar", "de"]),
+                state=state,
+                rejection_reason=RejectionReason.OFF_TOPIC if state == "rejected" else "",
+                support_count=randomizer.randint(0, 300),
+                confirmed_at=None if state == "unconfirmed" else now,
+                approved_at=now if state in ("approved", "selected", "answered") else None,
+            )
+        )
+    return rows
+
+
+def weighted_states(seed: int) -> list[str]:
+    states = [state for state, weight in STATE_WEIGHTS.items() for _ in range(weight)]
+    random.Random(seed).shuffle(states)  # noqa: S311
+    return states
+
+
+def make_event(number: int, themes: list[Theme]) -> Event:
+    now = timezone.now()
+    event = Event.objects.create(
+        title=f"Rencontre citoyenne n° {number}",
+        slug=f"rencontre-bench-{number}",
+        city="Lyon",
+        region="ARA",
+        venue="Hôtel de Région",
+        starts_at=now + timedelta(days=7 + number),
+        ends_at=now + timedelta(days=7 + number, hours=3),
+        questions_open_at=now - timedelta(days=7),
+        questions_close_at=now + timedelta(days=7 + number, hours=3),
+        speakers="Porte-parole du ministère\nDirectrice d'Europe continentale",
+        is_published=True,
+    )
+    event.themes.set(themes)
+    return event
+
+
+def create_bench_data() -> BenchData:
+    themes = [
+        Theme.objects.create(slug=f"theme-{n}", name=f"Thème {n}", position=n) for n in range(6)
+    ]
+    # The measured event page: exactly 200 public questions.
+    event = make_event(0, themes)
+    Question.objects.bulk_create(
+        question_rows(
+            count=EVENT_QUESTIONS,
+            events=[event],
+            themes=themes,
+            states=[QuestionState.APPROVED],
+            seed=1,
+        )
+    )
+    # The rest of the admin's 100,000 questions, across other events and every state.
+    others = [make_event(number, themes) for number in range(1, 21)]
+    states = weighted_states(seed=2)
+    remaining = ADMIN_QUESTIONS - EVENT_QUESTIONS
+    for start in range(0, remaining, BATCH):
+        Question.objects.bulk_create(
+            question_rows(
+                count=min(BATCH, remaining - start),
+                events=others,
+                themes=themes,
+                states=states,
+                seed=start,
+            )
+        )
+    get_user_model().objects.create_superuser(ADMIN_USERNAME, "bench@example.org", ADMIN_PASSWORD)
+    question = Question.objects.filter(event=event).order_by("pk").first()
+    return BenchData(event=event, question=question)
