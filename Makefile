@@ -5,13 +5,17 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench messages system-deps-run system-deps-test clean
+.PHONY: run test lint format bench messages system-deps-run system-deps-test system-deps-bench clean
 
 run: system-deps-run $(STAMP)
 	scripts/run-portal.sh
 
 test: system-deps-test $(STAMP) messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Benchmarks (not tests): PostgreSQL and Redis on loopback; writes BENCHMARKS.md. BENCH_ARGS=--help
+bench: system-deps-bench $(STAMP) messages
+	$(VENV)/bin/python -m benchmarks $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -29,6 +33,9 @@ system-deps-run:
 
 system-deps-test:
 	scripts/system-deps.sh test
+
+system-deps-bench:
+	scripts/system-deps.sh bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs when missing (as root), else says what to run.
-# Usage: scripts/system-deps.sh run|test
+# Usage: scripts/system-deps.sh run|test|bench
 set -euo pipefail
 packages=(ffmpeg)
-[ "${1:-run}" = test ] && packages+=(chromium gettext)
-binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; esac; }
+case "${1:-run}" in
+  test) packages+=(chromium gettext) ;;
+  bench) packages+=(gettext wrk) ;;
+esac
+binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; wrk) echo wrk ;; esac; }
 
 missing=()
 for package in "${packages[@]}"; do
