@@ -10,6 +10,7 @@ import secrets
 import sys
 import time
 import traceback
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -103,7 +104,12 @@ def main() -> int:
         f"Redis db `{os.environ['REDIS_URL'].rsplit('/', 1)[-1]}` flushed (cache and broker)."
     )
     server_log = Path(os.environ["HLM_VAR_DIR"]) / "gunicorn.log"
-    with servers.gunicorn(args.port, dict(os.environ), args.workers, server_log) as base:
+    served = [name for name in wanted if name in ("pages", "admin", "burst", "upload")]
+    with (
+        servers.gunicorn(args.port, dict(os.environ), args.workers, server_log)
+        if served
+        else nullcontext() as base
+    ):
         if "pages" in wanted:
             run_section(
                 bench_report,
@@ -116,6 +122,10 @@ def main() -> int:
             )
         if "admin" in wanted:
             run_section(bench_report, "Admin question list", admin.run, base, data)
+    if "transcode" in wanted:
+        from benchmarks import transcode
+
+        run_section(bench_report, "Transcoding", transcode.run, Path(os.environ["HLM_VAR_DIR"]))
     bench_report.duration_s = time.monotonic() - started
     bench_report.write(args.output)
     log(f"wrote {args.output}")

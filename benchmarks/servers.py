@@ -74,9 +74,9 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}")
         try:
-            if requests.get(url, timeout=2).status_code == 200:
+            if requests.get(url, timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # starting: refused or slow
             pass
         time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer within {timeout} s")
