@@ -92,6 +92,7 @@ def main() -> int:
         started=datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
         machine=machine.facts(postgres_version, redis_version),
     )
+    bench_report.machine["Load average at the start"] = machine.load_average()
     log("migrating a fresh database, collecting static files")
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -127,6 +128,7 @@ def main() -> int:
 
         run_section(bench_report, "Transcoding", transcode.run, Path(os.environ["HLM_VAR_DIR"]))
     bench_report.duration_s = time.monotonic() - started
+    bench_report.machine["Load average at the end"] = machine.load_average()
     bench_report.write(args.output)
     log(f"wrote {args.output}")
     return 0

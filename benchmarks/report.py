@@ -57,7 +57,9 @@ class Report:
             "Written by `make bench` (benchmarks/); not part of the tests. Every figure below "
             "comes from the one run described here; ratios compare measurements taken in that "
             "same run. "
-            "Targets come from issue 7; a missed target is reported, never tuned away.",
+            "Targets come from issue 7; a missed target is reported, never tuned away. The "
+            "machine is shared (see the load averages): absolute figures move with its load, "
+            "the ratios much less.",
             "",
             f"- Command: `{self.command}`",
             f"- Date: {self.started} (UTC), {self.duration_s:.0f} s in all",

@@ -3,8 +3,10 @@
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from io import StringIO
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -13,19 +15,8 @@ from questions.models import Question, QuestionState, RejectionReason, new_publi
 
 EVENT_QUESTIONS = 200
 ADMIN_QUESTIONS = 100_000
-BATCH = 5_000
 ADMIN_USERNAME = "bench-admin"
 ADMIN_PASSWORD = "bench-admin-password-not-secret"  # noqa: S105 - a throwaway local database
-# A believable mix of states in a busy moderation database.
-STATE_WEIGHTS = {
-    QuestionState.UNCONFIRMED: 5,
-    QuestionState.SUBMITTED: 20,
-    QuestionState.APPROVED: 45,
-    QuestionState.SELECTED: 3,
-    QuestionState.ANSWERED: 2,
-    QuestionState.REJECTED: 20,
-    QuestionState.DUPLICATE: 5,
-}
 TOPICS = [
     "l'Ukraine",
     "le climat",
@@ -80,12 +71,6 @@ def question_rows(
     return rows
 
 
-def weighted_states(seed: int) -> list[str]:
-    states = [state for state, weight in STATE_WEIGHTS.items() for _ in range(weight)]
-    random.Random(seed).shuffle(states)  # noqa: S311
-    return states
-
-
 def make_event(number: int, themes: list[Theme]) -> Event:
     now = timezone.now()
     event = Event.objects.create(
@@ -106,10 +91,15 @@ def make_event(number: int, themes: list[Theme]) -> Event:
 
 
 def create_bench_data() -> BenchData:
+    # The admin's questions: the moderation helper's generator, over its own synthetic events.
+    call_command(
+        "create_synthetic_questions", ADMIN_QUESTIONS - EVENT_QUESTIONS, seed=1, stdout=StringIO()
+    )
+    # The measured event page: exactly 200 public questions, created after the others.
     themes = [
-        Theme.objects.create(slug=f"theme-{n}", name=f"Thème {n}", position=n) for n in range(6)
+        Theme.objects.create(slug=f"bench-theme-{n}", name=f"Thème {n}", position=n)
+        for n in range(6)
     ]
-    # The measured event page: exactly 200 public questions.
     event = make_event(0, themes)
     Question.objects.bulk_create(
         question_rows(
@@ -120,20 +110,6 @@ def create_bench_data() -> BenchData:
             seed=1,
         )
     )
-    # The rest of the admin's 100,000 questions, across other events and every state.
-    others = [make_event(number, themes) for number in range(1, 21)]
-    states = weighted_states(seed=2)
-    remaining = ADMIN_QUESTIONS - EVENT_QUESTIONS
-    for start in range(0, remaining, BATCH):
-        Question.objects.bulk_create(
-            question_rows(
-                count=min(BATCH, remaining - start),
-                events=others,
-                themes=themes,
-                states=states,
-                seed=start,
-            )
-        )
     get_user_model().objects.create_superuser(ADMIN_USERNAME, "bench@example.org", ADMIN_PASSWORD)
     question = Question.objects.filter(event=event).order_by("pk").first()
     return BenchData(event=event, question=question)
