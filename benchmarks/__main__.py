@@ -10,7 +10,6 @@ import secrets
 import sys
 import time
 import traceback
-from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,24 +104,24 @@ def main() -> int:
         f"Redis db `{os.environ['REDIS_URL'].rsplit('/', 1)[-1]}` flushed (cache and broker)."
     )
     server_log = Path(os.environ["HLM_VAR_DIR"]) / "gunicorn.log"
-    served = [name for name in wanted if name in ("pages", "admin", "burst", "upload")]
-    with (
-        servers.gunicorn(args.port, dict(os.environ), args.workers, server_log)
-        if served
-        else nullcontext() as base
-    ):
-        if "pages" in wanted:
-            run_section(
-                bench_report,
-                "Public pages (anonymous)",
-                pages.run,
-                base,
-                data,
-                seconds=args.seconds,
-                workers=args.workers,
-            )
-        if "admin" in wanted:
-            run_section(bench_report, "Admin question list", admin.run, base, data)
+    if {"pages", "admin", "burst"} & set(wanted):
+        with servers.gunicorn(args.port, dict(os.environ), args.workers, server_log) as server:
+            if "pages" in wanted:
+                run_section(
+                    bench_report,
+                    "Public pages (anonymous)",
+                    pages.run,
+                    server.base,
+                    data,
+                    seconds=args.seconds,
+                    workers=args.workers,
+                )
+            if "admin" in wanted:
+                run_section(bench_report, "Admin question list", admin.run, server.base, data)
+    if "upload" in wanted:
+        from benchmarks import upload
+
+        run_section(bench_report, "Resumable upload", upload.run, args.port + 1, server_log, data)
     if "transcode" in wanted:
         from benchmarks import transcode
 

@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -36,8 +37,17 @@ def flush_redis(redis_url: str) -> str:
     return client.info("server")["redis_version"]
 
 
+@dataclass
+class Server:
+    base: str
+    pid: int
+
+    def worker_pids(self) -> list[int]:
+        return child_pids(self.pid)
+
+
 @contextmanager
-def gunicorn(port: int, env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
+def gunicorn(port: int, env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
     """Serve the portal like the Procfile does (sync workers), on loopback."""
     command = [
         sys.executable,
@@ -58,7 +68,7 @@ def gunicorn(port: int, env: dict[str, str], workers: int, log: Path) -> Iterato
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/bench/trivial/", process)
-        yield base
+        yield Server(base=base, pid=process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -82,9 +92,10 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-def process_rss_bytes(pid: int) -> int:
+def memory_bytes(pid: int, field: str) -> int:
+    """`VmRSS` (resident now) or `VmHWM` (resident peak) of a process, in bytes."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024
     return 0
 
