@@ -1,0 +1,70 @@
+"""Real answer videos for browser tests: a tiny clip through the real pipeline, in process."""
+
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+
+from media_pipeline import services
+from media_pipeline.models import AnswerVideo, VideoState
+from questions.models import Question
+
+CAPTIONS_FR = "WEBVTT\n\n00:00.000 --> 00:03.000\nLa France accueille les étudiants.\n"
+TRANSCRIPT = "La France accueille chaque année plus de 400 000 étudiants étrangers."
+# A short ladder and segments keep transcoding to a second or two; the code path is the same.
+SMALL_LADDER = {
+    "MEDIA_LADDER_HEIGHTS": "240",
+    "MEDIA_HLS_SEGMENT_SECONDS": "1",
+    "MEDIA_X264_PRESET": "ultrafast",
+}
+
+
+def make_clip(path: Path, *, seconds: int = 3, size: str = "320x240", lossless: bool = False):
+    """A test pattern with a 440 Hz tone, made by Debian's ffmpeg."""
+    quality = ["-qp", "0"] if lossless else []
+    subprocess.run(
+        [
+            settings.FFMPEG_BINARY,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={size}:rate=25:duration={seconds}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            *quality,
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
+        check=True,
+        timeout=120,
+    )
+    return path
+
+
+def publish_answer(question: Question, folder: Path) -> AnswerVideo:
+    """Upload, transcode, caption and publish an answer the way staff would, minus the clicks."""
+    clip = make_clip(folder / "answer.mp4")
+    with open(clip, "rb") as handle:
+        video = services.attach_source(question=question, file=File(handle), actor=None)
+    services.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.READY, video.error_reason
+    services.set_caption(video=video, language="fr", content=CAPTIONS_FR.encode())
+    services.set_caption(video=video, language="ar", content=CAPTIONS_FR.encode())
+    services.set_transcript(video=video, text=TRANSCRIPT)
+    return services.publish_video(video=video, actor=None)
