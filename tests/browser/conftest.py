@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
 from tests.browser.journal import BrowserProblems, StepJournal
+from tests.browser.media import SMALL_LADDER
 from tests.worker import running_worker
 
 PHONE = {
@@ -165,6 +166,7 @@ def worker(live_server, settings) -> Iterator[None]:
     shutil.rmtree(mail_dir, ignore_errors=True)
     mail_dir.mkdir(parents=True, exist_ok=True)
     media_env = {
+        **SMALL_LADDER,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
         "UPLOAD_TEMP_DIR": str(settings.UPLOAD_TEMP_DIR),
