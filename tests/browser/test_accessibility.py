@@ -4,17 +4,17 @@ Each test visits one kind of page in the three languages and reports every viola
 """
 
 import re
+import secrets
 from collections.abc import Callable
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from questions.models import QuestionState
 from questions.tokens import make_confirmation_token
-from tests.browser.axe import assert_accessible, axe_violations, describe
+from tests.browser.axe import assert_accessible, axe_source, axe_violations, describe
 from tests.browser.media import SMALL_LADDER, publish_answer
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory
 
@@ -170,9 +170,12 @@ def test_page_not_found(desktop, site):
 
 def test_too_many_requests_page(desktop, site, settings):
     settings.RATELIMIT_RESEND_PER_IP = "1/h"
+    settings.TRUSTED_PROXY_COUNT = 1  # a fresh client address per language, as seen by a proxy
     failures = []
     for language in LANGUAGES:
-        cache.clear()
+        desktop.set_extra_http_headers(
+            {"X-Forwarded-For": f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.1"}
+        )
         for _attempt in range(2):
             desktop.goto(url_in(language, "questions:resend"))
             with desktop.expect_navigation() as navigation:
@@ -234,3 +237,13 @@ def test_the_accessibility_check_reports_what_a_screen_reader_user_would_miss(de
     assert {"label", "image-alt"} <= ids
     with pytest.raises(AssertionError, match=r"label \(critical\)"):
         assert_accessible(desktop)
+
+
+def test_the_accessibility_statement_lists_what_is_tested(desktop, site):
+    """The statement names the axe-core version these tests really run, and the pages."""
+    version = re.search(r"axe v(\d+\.\d+)", axe_source()[:200]).group(1)
+    desktop.goto(url_in("fr", "accessibility"))
+    statement = desktop.locator("main")
+    expect(statement).to_contain_text(f"axe-core {version}")
+    expect(statement).to_contain_text("au clavier seul")
+    expect(statement).to_contain_text("trop de demandes")
