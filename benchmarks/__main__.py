@@ -42,6 +42,8 @@ def configure_environment() -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
+        # As in production, behind one reverse proxy: the burst's citizens have their own IPs.
+        "TRUSTED_PROXY_COUNT": "1",
     }
     os.environ.update(values)
     return values
@@ -118,6 +120,10 @@ def main() -> int:
                 )
             if "admin" in wanted:
                 run_section(bench_report, "Admin question list", admin.run, server.base, data)
+            if "burst" in wanted:
+                from benchmarks import burst
+
+                run_section(bench_report, "Burst of submissions", burst.run, server.base, data)
     if "upload" in wanted:
         from benchmarks import upload
 

@@ -35,6 +35,7 @@ TOPICS = [
 class BenchData:
     event: Event
     question: Question
+    burst_event: Event
     admin_username: str = ADMIN_USERNAME
     admin_password: str = ADMIN_PASSWORD
 
@@ -112,4 +113,5 @@ def create_bench_data() -> BenchData:
     )
     get_user_model().objects.create_superuser(ADMIN_USERNAME, "bench@example.org", ADMIN_PASSWORD)
     question = Question.objects.filter(event=event).order_by("pk").first()
-    return BenchData(event=event, question=question)
+    burst_event = make_event(99, themes[:1])  # receives the burst of submissions
+    return BenchData(event=event, question=question, burst_event=burst_event)
