@@ -38,7 +38,8 @@ def run(base: str, data: BenchData, *, seconds: int, workers: int) -> Section:
         method=(
             f"wrk, 2 threads, {CONNECTIONS} connections, {seconds} s per measurement after a "
             f"{WARMUP_SECONDS} s warm-up, `Accept-Encoding: gzip`, against gunicorn "
-            f"({workers} sync workers, as in the Procfile) on 127.0.0.1 with DEBUG off. Each page "
+            f"({workers} gthread workers × 4 threads, as in the Procfile) on 127.0.0.1 with "
+            "DEBUG off. Each page "
             "is measured right after the trivial view (`benchmarks/urls.py`: same middleware, no "
             "database, no template), so each ratio compares neighbouring measurements. wrk and "
             "the server share the machine's cores."

@@ -48,7 +48,7 @@ class Server:
 
 @contextmanager
 def gunicorn(port: int, env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
-    """Serve the portal like the Procfile does (sync workers), on loopback."""
+    """Serve the portal as the Procfile's `web` line does (gthread workers), on loopback."""
     command = [
         sys.executable,
         "-m",
@@ -58,6 +58,12 @@ def gunicorn(port: int, env: dict[str, str], workers: int, log: Path) -> Iterato
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        os.environ.get("WEB_THREADS", "4"),
+        "--timeout",
+        "120",
         "--backlog",
         "2048",
     ]

@@ -77,8 +77,9 @@ def run(port: int, log, data: BenchData) -> Section:
     section = Section(
         title="A 2 GB resumable upload",
         method=(
-            "A separate gunicorn with **one** sync worker (so every piece goes through the same "
-            "process), warmed up with a few requests. A staff session creates a tus upload of "
+            "A separate gunicorn with **one** worker process (gthread, as in the Procfile; every "
+            "piece goes through that process), warmed up with a few requests. A staff session "
+            "creates a tus upload of "
             f"{UPLOAD_BYTES / 1024**3:.0f} GiB and sends it in {CHUNK // 1024**2} MiB PATCH "
             "requests, as the staff page's uploader does; the last one moves the file to private "
             "storage (local disk) and queues processing. Memory: the worker's resident peak "
