@@ -55,5 +55,6 @@ def facts(postgres_version: str, redis_version: str) -> dict[str, str]:
         "gunicorn": first_line([sys.executable, "-m", "gunicorn", "--version"]),
         "wrk": first_line(["wrk", "--version"]).split(" Copyright")[0],
         "ffmpeg": first_line(["ffmpeg", "-hide_banner", "-version"]),
-        "Commit": first_line(["git", "rev-parse", "--short", "HEAD"]),
+        "Commit": os.environ.get("BENCH_COMMIT")
+        or first_line(["git", "rev-parse", "--short", "HEAD"]),
     }
