@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "events",
     "questions",
     "media_pipeline",
-    "reach",
     "portal",
 ]
 

@@ -11,7 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("reach.urls")),
+    path("", include("portal.reach.urls")),
 ]
 
 # The event page shows the event's questions and the question form, so the questions app (the
@@ -28,7 +28,7 @@ urlpatterns += i18n_patterns(
     path("accessibility/", views.accessibility, name="accessibility"),
     path("", include((event_patterns, "events"))),
     path("", include("questions.urls")),
-    path("", include("reach.feed_urls")),
+    path("", include("portal.reach.feed_urls")),
     path("", include("media_pipeline.urls")),
 )
 

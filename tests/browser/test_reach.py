@@ -13,7 +13,7 @@ from playwright.sync_api import Route, expect
 from questions.models import QuestionState
 from tests.browser.axe import assert_accessible
 from tests.factories import QuestionFactory
-from tests.reach.conftest import publish_answer
+from tests.portal.answers import publish_answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PARTNER = "https://journal-regional.example"  # a news site that embeds the answer

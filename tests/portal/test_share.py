@@ -219,6 +219,25 @@ def test_share_labels_are_in_the_page_language(client, answered_question):
     assert "Intégrer cette vidéo sur votre site" in french
 
 
+@pytest.mark.parametrize(
+    ("language", "copy", "embed"),
+    [
+        ("en", "Copy the link", "Embed this video on your site"),
+        ("de", "Link kopieren", "Dieses Video auf Ihrer Website einbetten"),
+        ("es", "Copiar el enlace", "Insertar este vídeo en su sitio web"),
+        ("ar", "نسخ الرابط", "تضمين هذا الفيديو في موقعك"),
+        ("zh-hans", "复制链接", "在您的网站中嵌入此视频"),
+    ],
+)
+def test_share_labels_are_translated_in_every_language(
+    client, answered_question, language, copy, embed
+):
+    # The share partials' strings live in the project's locale/ with the portal's own.
+    _page, html = get_page(client, question_path(answered_question(), language))
+    assert copy in html
+    assert embed in html
+
+
 def test_pages_never_expose_email_addresses_in_cards_or_links(client, answered_question):
     question = answered_question(email="auteur.secret@example.org")
     for path in (question_path(question), url("events:detail", slug=question.event.slug)):

@@ -11,10 +11,10 @@ from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from portal.reach import oembed
+from portal.reach.selectors import embeddable_question
+from portal.reach.sitemaps import SITEMAPS
 from portal.security import allow_framing
-from reach import oembed
-from reach.selectors import embeddable_question
-from reach.sitemaps import SITEMAPS
 
 
 @require_safe

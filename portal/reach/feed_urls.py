@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
-from reach import feeds
+from portal.reach import feeds
 
 app_name = "feeds"
 

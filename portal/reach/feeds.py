@@ -15,9 +15,9 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from events.models import Event, Theme
+from portal.reach import media
+from portal.reach.selectors import answered_questions
 from questions.models import Question
-from reach import media
-from reach.selectors import answered_questions
 
 MEDIA_RSS_NS = "http://search.yahoo.com/mrss/"
 FEED_LENGTH = 50

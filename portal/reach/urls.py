@@ -4,8 +4,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
-from reach import views
-from reach.sitemaps import SITEMAPS
+from portal.reach import views
+from portal.reach.sitemaps import SITEMAPS
 
 app_name = "reach"
 SITEMAP_CACHE_SECONDS = 30 * 60

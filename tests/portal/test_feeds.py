@@ -9,7 +9,7 @@ from django.utils import translation
 from media_pipeline.models import VideoState
 from questions.models import QuestionState, Support
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
-from tests.reach.conftest import MP4_BYTES
+from tests.portal.answers import MP4_BYTES
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

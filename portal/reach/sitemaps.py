@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from reach.selectors import sitemap_events, sitemap_questions
+from portal.reach.selectors import sitemap_events, sitemap_questions
 
 
 class ItemsInEachLanguage:

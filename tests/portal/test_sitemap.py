@@ -107,7 +107,7 @@ def test_sitemap_query_count_is_constant(client, django_assert_max_num_queries):
 
 
 def test_sitemap_index_pages_large_sections(client, settings, monkeypatch):
-    from reach.sitemaps import QuestionSitemap
+    from portal.reach.sitemaps import QuestionSitemap
 
     monkeypatch.setattr(QuestionSitemap, "limit", 10)  # 3 questions × 6 languages = 2 pages
     QuestionFactory.create_batch(3)

@@ -1,3 +1,5 @@
+"""Answered questions with a published video, for the pages, feeds and embeds that show them."""
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage

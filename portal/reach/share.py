@@ -14,8 +14,8 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from events.models import Event
+from portal.reach import media
 from questions.models import Question
-from reach import media
 
 DESCRIPTION_LENGTH = 200
 DEFAULT_IMAGE = "reach/share-default.png"

@@ -8,8 +8,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.html import format_html
 
-from reach import media
-from reach.selectors import answered_questions
+from portal.reach import media
+from portal.reach.selectors import answered_questions
 
 DEFAULT_WIDTH = 640
 CAPTION_HEIGHT = 40  # the link back under the video

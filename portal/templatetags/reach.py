@@ -11,7 +11,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from reach import media, oembed, share
+from portal.reach import media, oembed, share
 
 register = template.Library()
 
