@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -49,12 +50,15 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
     )
 
 
-def _embed_language(request: HttpRequest) -> str:
-    """`?lang=` chosen by the embedding site, else the visitor's language (LocaleMiddleware)."""
+def _requested_language(request: HttpRequest) -> str | None:
+    """The supported language named by `?lang=`, chosen by the embedding site, if any."""
     requested = request.GET.get("lang", "")
-    if requested and translation.check_for_language(requested):
+    if not (requested and translation.check_for_language(requested)):
+        return None
+    try:
         return translation.get_supported_language_variant(requested)
-    return translation.get_language()
+    except LookupError:  # a language Django knows but the portal does not offer, e.g. "pt"
+        return None
 
 
 @require_safe
@@ -63,8 +67,11 @@ def _embed_language(request: HttpRequest) -> str:
 def embed(request: HttpRequest, public_id: str) -> HttpResponse:
     """The answer's player alone, for any site to frame (the only page allowed in a frame)."""
     question = get_object_or_404(embeddable_question(public_id))
-    with translation.override(_embed_language(request)):
-        return render(
+    language = _requested_language(request)
+    # Without `?lang=`, the visitor's language (LocaleMiddleware: language cookie, then
+    # Accept-Language) is used.
+    with translation.override(language or translation.get_language()):
+        response = render(
             request,
             "reach/embed.html",
             {
@@ -73,6 +80,10 @@ def embed(request: HttpRequest, public_id: str) -> HttpResponse:
                 "question_url": settings.SITE_URL + question.get_absolute_url(),
             },
         )
+    if language is None:
+        # A shared cache must then key on both, or it serves one visitor's language to others.
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
 
 
 @require_safe

@@ -142,3 +142,90 @@ def test_embed_query_count(client, answered_question, django_assert_max_num_quer
     question = answered_question()
     with django_assert_max_num_queries(2):
         assert client.get(embed_url(question)).status_code == 200
+
+
+class SharedCache:
+    """A shared HTTP cache in front of the portal (CDN, proxy), as RFC 9111 has it: one stored
+    response per URL and per value of each request header its Vary names. Unlike Django's cache
+    middleware, it knows nothing of languages."""
+
+    def __init__(self, client):
+        self.client = client
+        self.stored: dict[str, list[tuple[dict, object]]] = {}
+
+    def get(self, url: str, *, cookie: str = "", accept_language: str = ""):
+        request_headers = {"cookie": cookie, "accept-language": accept_language}
+        for selected, response in self.stored.get(url, []):
+            if all(request_headers.get(name, "") == value for name, value in selected.items()):
+                return response
+        self.client.cookies.clear()
+        if cookie:
+            name, value = cookie.split("=", 1)
+            self.client.cookies[name] = value
+        response = self.client.get(url, HTTP_ACCEPT_LANGUAGE=accept_language)
+        if "public" in response.get("Cache-Control", ""):
+            vary = [h.strip().lower() for h in response.get("Vary", "").split(",") if h.strip()]
+            selected = {name: request_headers.get(name, "") for name in vary}
+            self.stored.setdefault(url, []).append((selected, response))
+        return response
+
+
+def embed_language(response) -> str:
+    (html,) = Elements(response.content.decode()).all("html")
+    return html["lang"]
+
+
+def test_embed_without_lang_follows_the_language_cookie_and_varies_on_it(
+    client, settings, answered_question
+):
+    question = answered_question()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+
+    response = client.get(embed_url(question), HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert embed_language(response) == "de"
+    vary = {header.strip().lower() for header in response["Vary"].split(",")}
+    assert {"cookie", "accept-language"} <= vary
+    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=300"}
+
+
+def test_shared_cache_serves_each_cookie_language_its_own_embed(
+    client, settings, answered_question
+):
+    question = answered_question()
+    cache = SharedCache(client)
+    languages = [
+        embed_language(
+            cache.get(
+                embed_url(question),
+                cookie=f"{settings.LANGUAGE_COOKIE_NAME}={language}",
+                accept_language="fr",
+            )
+        )
+        for language in ("de", "es", "de", "")
+    ]
+    assert languages == ["de", "es", "de", "fr"]
+
+
+def test_embed_with_lang_is_shared_by_every_visitor_of_that_language(
+    client, settings, answered_question
+):
+    # The URL names the language: cookies do not matter, one stored copy serves everyone.
+    question = answered_question()
+    cache = SharedCache(client)
+    url = embed_url(question) + "?lang=zh-hans"
+
+    first = cache.get(url, cookie=f"{settings.LANGUAGE_COOKIE_NAME}=es", accept_language="fr")
+    second = cache.get(url, cookie=f"{settings.LANGUAGE_COOKIE_NAME}=de", accept_language="fr")
+
+    assert embed_language(first) == "zh-hans"
+    assert second is first
+
+
+def test_embed_with_a_language_the_portal_does_not_offer_uses_the_visitors(
+    client, answered_question
+):
+    question = answered_question()
+    response = client.get(embed_url(question) + "?lang=pt", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 200
+    assert embed_language(response) == "es"
