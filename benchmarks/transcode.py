@@ -15,6 +15,7 @@ from django.core.files import File
 
 from benchmarks.report import Section
 from media_pipeline import services
+from media_pipeline.demo import make_test_pattern
 from media_pipeline.models import AnswerVideo, VideoState
 from media_pipeline.probe import ProbeFacts, probe_file
 from media_pipeline.transcode import (
@@ -34,37 +35,14 @@ PER_RENDITION_TARGET = 0.85
 
 def make_clip(path: Path) -> None:
     """A camera-like source: 1080p30 H.264 (moving test pattern) with stereo AAC."""
-    subprocess.run(
-        [
-            settings.FFMPEG_BINARY,
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"testsrc2=size=1920x1080:rate=30:duration={CLIP_SECONDS}",
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency=440:sample_rate=48000:duration={CLIP_SECONDS}",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-b:v",
-            "8M",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-ac",
-            "2",
-            "-shortest",
-            str(path),
-        ],
-        check=True,
+    make_test_pattern(
+        path,
+        seconds=CLIP_SECONDS,
+        size="1920x1080",
+        rate=30,
+        preset="ultrafast",
+        video_options=("-b:v", "8M"),
+        audio_options=("-ac", "2"),
     )
 
 

@@ -30,35 +30,31 @@ DEMO_TRANSCRIPT = (
 )
 
 
-def make_test_pattern(path: Path, *, seconds: int = DEMO_SECONDS, size: str = "854x480") -> Path:
-    """ffmpeg's test pattern with a 440 Hz tone: a real video file of a few hundred KB."""
+def make_test_pattern(
+    path: Path,
+    *,
+    seconds: int = DEMO_SECONDS,
+    size: str = "854x480",
+    rate: int = 25,
+    preset: str = "veryfast",
+    video_options: tuple[str, ...] = (),
+    audio_options: tuple[str, ...] = (),
+) -> Path:
+    """ffmpeg's moving test pattern with a 440 Hz tone, H.264 + AAC in MP4: a real camera-like
+    file. Shared by seed_demo, the browser tests and the benchmarks."""
     subprocess.run(
         [
             settings.FFMPEG_BINARY,
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"testsrc2=size={size}:rate=25:duration={seconds}",
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency=440:duration={seconds}",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
+            *("-hide_banner", "-loglevel", "error", "-y"),
+            *("-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={seconds}"),
+            *("-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"),
+            *("-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p", *video_options),
+            *("-c:a", "aac", *audio_options),
+            "-shortest",
             str(path),
         ],
         check=True,
-        timeout=120,
+        timeout=max(120, seconds * 10),
     )
     return path
 

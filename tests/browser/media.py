@@ -1,12 +1,11 @@
 """Real answer videos for browser tests: a tiny clip through the real pipeline, in process."""
 
-import subprocess
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files import File
 
 from media_pipeline import services
+from media_pipeline.demo import make_test_pattern
 from media_pipeline.models import AnswerVideo, VideoState
 from questions.models import Question
 
@@ -21,39 +20,11 @@ SMALL_LADDER = {
 
 
 def make_clip(path: Path, *, seconds: int = 3, size: str = "320x240", lossless: bool = False):
-    """A test pattern with a 440 Hz tone, made by Debian's ffmpeg."""
-    quality = ["-qp", "0"] if lossless else []
-    subprocess.run(
-        [
-            settings.FFMPEG_BINARY,
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"testsrc2=size={size}:rate=25:duration={seconds}",
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency=440:duration={seconds}",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            *quality,
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-shortest",
-            str(path),
-        ],
-        check=True,
-        timeout=120,
+    """A small test pattern with a tone, made by Debian's ffmpeg."""
+    quality = ("-qp", "0") if lossless else ()
+    return make_test_pattern(
+        path, seconds=seconds, size=size, preset="ultrafast", video_options=quality
     )
-    return path
 
 
 def publish_answer(question: Question, folder: Path) -> AnswerVideo:

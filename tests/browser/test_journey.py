@@ -5,13 +5,11 @@ One test on purpose: each step starts from what the previous one produced, as in
 """
 
 import re
-import subprocess
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, Request, expect
@@ -19,6 +17,7 @@ from playwright.sync_api import Page, Request, expect
 from media_pipeline.models import AnswerVideo, VideoState
 from portal.roles import MODERATORS, SPOKESPERSON_STAFF
 from questions.models import Question, QuestionState, RejectionReason
+from tests.browser.media import make_clip
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,36 +36,7 @@ def url_in(language: str, name: str, **kwargs) -> str:
 
 def make_video(path: Path) -> Path:
     """A 4 s clip with sound, a little over one upload piece so that the upload is resumable."""
-    subprocess.run(
-        [
-            django_settings.FFMPEG_BINARY,
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=320x240:rate=25:duration=4",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:duration=4",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-qp",
-            "0",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-shortest",
-            str(path),
-        ],
-        check=True,
-    )
+    make_clip(path, seconds=4, lossless=True)
     size = path.stat().st_size
     if size <= UPLOAD_CHUNK:  # lossless test pattern compresses well: pad with a free box
         with open(path, "ab") as handle:
