@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from events.selectors import next_events
 from portal.health import run_checks
 from questions.selectors import latest_answered_questions
+from questions.tokens import confirmation_link_hours
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,7 +27,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         request,
         "portal/privacy.html",
         {
-            "confirmation_hours": settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS // 3600,
+            "confirmation_hours": confirmation_link_hours(),
             "rejected_retention_days": settings.REJECTED_QUESTION_RETENTION_DAYS,
         },
     )

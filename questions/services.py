@@ -29,7 +29,7 @@ from questions.exceptions import (
 )
 from questions.models import ModerationDecision, Question, Support
 from questions.models import QuestionState as S
-from questions.tokens import make_confirmation_token
+from questions.tokens import confirmation_link_hours, make_confirmation_token
 from questions.transitions import STATE_TIMESTAMP_FIELD, can_transition
 
 
@@ -198,7 +198,6 @@ def confirmation_url(question: Question) -> str:
 
 
 def _queue_confirmation_email(question: Question) -> None:
-    hours = settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS // 3600
     queue_email(
         to=question.email,
         kind="question_confirmation",
@@ -207,7 +206,7 @@ def _queue_confirmation_email(question: Question) -> None:
             "question": question,
             "event": question.event,
             "confirm_url": confirmation_url(question),
-            "hours": hours,
+            "hours": confirmation_link_hours(),
         },
         language=question.language,
         question=question,

@@ -17,6 +17,11 @@ def make_confirmation_token(public_id: str) -> str:
     return signing.dumps({"q": public_id}, salt=CONFIRMATION_SALT)
 
 
+def confirmation_link_hours() -> int:
+    """How long a confirmation link stays valid, in whole hours (quoted to citizens)."""
+    return settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS // 3600
+
+
 def read_confirmation_token(token: str, *, check_age: bool = True) -> str:
     """The question's public id. Raises signing.SignatureExpired (authentic but too old) or
     signing.BadSignature (forged, altered or truncated)."""

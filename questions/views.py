@@ -24,7 +24,11 @@ from questions.exceptions import DuplicateSubmission, QuestionError
 from questions.forms import QuestionForm, ResendConfirmationForm, SearchForm, SupportForm
 from questions.models import Question, Support
 from questions.ratelimits import check_email_rate, rate_from_setting
-from questions.tokens import make_form_started, read_confirmation_token
+from questions.tokens import (
+    confirmation_link_hours,
+    make_form_started,
+    read_confirmation_token,
+)
 
 ANSWER_PARTIAL = "media_pipeline/_answer.html"
 SUPPORTER_COOKIE = "hlm_supporter"
@@ -115,8 +119,7 @@ def event_context(request: HttpRequest, event: Event, form: QuestionForm | None)
 
 
 def check_inbox(request: HttpRequest) -> HttpResponse:
-    hours = settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS // 3600
-    return render(request, "questions/check_inbox.html", {"hours": hours})
+    return render(request, "questions/check_inbox.html", {"hours": confirmation_link_hours()})
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
