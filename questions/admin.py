@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from questions.admin_forms import DuplicateForm, RejectForm
 from questions.exceptions import QuestionError
@@ -401,17 +401,14 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.action(permissions=["moderate"], description=gettext_lazy("Approve and publish"))
     def approve_questions(self, request, queryset):
-        return self.decide_each(
+        return self.decide_each_by(
             request,
             queryset,
-            lambda question: approve_question(question=question, actor=request.user),
-            success=lambda n: (
-                ngettext(
-                    "%(count)d question approved and published.",
-                    "%(count)d questions approved and published.",
-                    n,
-                )
-                % {"count": n}
+            approve_question,
+            ngettext_lazy(
+                "%(count)d question approved and published.",
+                "%(count)d questions approved and published.",
+                "count",
             ),
         )
 
@@ -478,50 +475,57 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.action(permissions=["select"], description=gettext_lazy("Select for a video answer"))
     def select_questions(self, request, queryset):
-        return self.decide_each(
+        return self.decide_each_by(
             request,
             queryset,
-            lambda question: select_for_answer(question=question, actor=request.user),
-            success=lambda n: (
-                ngettext(
-                    "%(count)d question selected for an answer.",
-                    "%(count)d questions selected for an answer.",
-                    n,
-                )
-                % {"count": n}
+            select_for_answer,
+            ngettext_lazy(
+                "%(count)d question selected for an answer.",
+                "%(count)d questions selected for an answer.",
+                "count",
             ),
         )
 
     @admin.action(permissions=["select"], description=gettext_lazy("Withdraw the selection"))
     def unselect_questions(self, request, queryset):
-        return self.decide_each(
+        return self.decide_each_by(
             request,
             queryset,
-            lambda question: unselect_question(question=question, actor=request.user),
-            success=lambda n: (
-                ngettext(
-                    "%(count)d question no longer selected.",
-                    "%(count)d questions no longer selected.",
-                    n,
-                )
-                % {"count": n}
+            unselect_question,
+            ngettext_lazy(
+                "%(count)d question no longer selected.",
+                "%(count)d questions no longer selected.",
+                "count",
             ),
         )
 
     @admin.action(permissions=["moderate"], description=gettext_lazy("Undo the rejection"))
     def undo_rejections(self, request, queryset):
+        return self.decide_each_by(
+            request,
+            queryset,
+            undo_rejection,
+            ngettext_lazy(
+                "%(count)d question put back in the moderation queue.",
+                "%(count)d questions put back in the moderation queue.",
+                "count",
+            ),
+        )
+
+    def decide_each_by(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        service: Callable[..., Question],
+        success: str,
+    ) -> HttpResponse | None:
+        """decide_each for a service that needs only the question and the actor; `success` is
+        an ngettext_lazy message keyed on "count"."""
         return self.decide_each(
             request,
             queryset,
-            lambda question: undo_rejection(question=question, actor=request.user),
-            success=lambda n: (
-                ngettext(
-                    "%(count)d question put back in the moderation queue.",
-                    "%(count)d questions put back in the moderation queue.",
-                    n,
-                )
-                % {"count": n}
-            ),
+            lambda question: service(question=question, actor=request.user),
+            success=lambda n: success % {"count": n},
         )
 
     def decide_each(
