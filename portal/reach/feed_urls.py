@@ -10,27 +10,15 @@ app_name = "feeds"
 # Feed readers poll: let a shared cache (CDN, proxy) answer them for a few minutes.
 cached = cache_control(public=True, max_age=5 * 60)
 
+# (URL prefix, name prefix, RSS feed, Atom feed)
+SCOPES = [
+    ("feeds/", "answers", feeds.AnswersFeed, feeds.AnswersAtomFeed),
+    ("feeds/events/<slug:slug>/", "event", feeds.EventAnswersFeed, feeds.EventAnswersAtomFeed),
+    ("feeds/themes/<slug:slug>/", "theme", feeds.ThemeAnswersFeed, feeds.ThemeAnswersAtomFeed),
+]
+
 urlpatterns = [
-    path("feeds/answers.rss", cached(feeds.AnswersFeed()), name="answers_rss"),
-    path("feeds/answers.atom", cached(feeds.AnswersAtomFeed()), name="answers_atom"),
-    path(
-        "feeds/events/<slug:slug>/answers.rss",
-        cached(feeds.EventAnswersFeed()),
-        name="event_rss",
-    ),
-    path(
-        "feeds/events/<slug:slug>/answers.atom",
-        cached(feeds.EventAnswersAtomFeed()),
-        name="event_atom",
-    ),
-    path(
-        "feeds/themes/<slug:slug>/answers.rss",
-        cached(feeds.ThemeAnswersFeed()),
-        name="theme_rss",
-    ),
-    path(
-        "feeds/themes/<slug:slug>/answers.atom",
-        cached(feeds.ThemeAnswersAtomFeed()),
-        name="theme_atom",
-    ),
+    path(f"{prefix}answers.{ext}", cached(feed()), name=f"{name}_{ext}")
+    for prefix, name, rss_feed, atom_feed in SCOPES
+    for ext, feed in (("rss", rss_feed), ("atom", atom_feed))
 ]
