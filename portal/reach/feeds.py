@@ -5,10 +5,9 @@ MP4 is the enclosure and the poster a Media RSS thumbnail; Atom carries both as 
 Media RSS elements (`media:content`, `media:thumbnail`) are added to both for video-aware readers.
 """
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -65,10 +64,6 @@ class MediaAtomFeed(MediaRssMixin, Atom1Feed):
         self.add_media_elements(handler, item)
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _enclosure(file, default_type: str, sizes: dict[str, int]) -> Enclosure:
     return Enclosure(
         media.file_url(file), str(sizes.get(file.name, 0)), media.mime_type(file, default_type)
@@ -99,10 +94,10 @@ class AnswersFeed(Feed):
         return self.description(obj)
 
     def link(self, obj) -> str:
-        return _absolute(reverse("home"))
+        return media.absolute_url(reverse("home"))
 
     def feed_url(self, obj) -> str:
-        return _absolute(reverse(self.feed_url_name, kwargs=self.url_kwargs(obj)))
+        return media.absolute_url(reverse(self.feed_url_name, kwargs=self.url_kwargs(obj)))
 
     def url_kwargs(self, obj) -> dict:
         return {}
@@ -124,7 +119,7 @@ class AnswersFeed(Feed):
         return question.title
 
     def item_link(self, question: Question) -> str:
-        return _absolute(question.get_absolute_url())
+        return media.absolute_url(question.get_absolute_url())
 
     def item_pubdate(self, question: Question):
         return question.answered_at or question.answer_video.published_at
@@ -182,17 +177,14 @@ class EventAnswersFeed(AnswersFeed):
         }
 
     def link(self, event: Event) -> str:
-        return _absolute(reverse("events:detail", kwargs={"slug": event.slug}))
+        return media.absolute_url(reverse("events:detail", kwargs={"slug": event.slug}))
 
 
 class ThemeAnswersFeed(AnswersFeed):
     feed_url_name = "feeds:theme_rss"
 
     def get_object(self, request: HttpRequest, slug: str) -> Theme:
-        try:
-            return Theme.objects.get(slug=slug)
-        except Theme.DoesNotExist:
-            raise Http404 from None
+        return get_object_or_404(Theme, slug=slug)
 
     def scoped(self, theme: Theme, questions: QuerySet[Question]) -> QuerySet[Question]:
         return questions.filter(theme=theme)
