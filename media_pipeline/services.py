@@ -68,7 +68,7 @@ ACCEPTED_VIDEO_TYPES = {
     "video/3gpp": ".3gp",
     "application/mxf": ".mxf",
 }
-ACCEPTED_EXTENSIONS = {*ACCEPTED_VIDEO_TYPES.values(), ".mpeg", ".mts", ".m2ts", ".mkv"}
+ACCEPTED_EXTENSIONS = {*ACCEPTED_VIDEO_TYPES.values(), ".mpeg", ".mts", ".m2ts"}
 
 
 def outputs_prefix(video: AnswerVideo) -> str:
@@ -189,6 +189,14 @@ def fail(video: AnswerVideo, reason: str, log: str) -> None:
     video.save()
 
 
+def fail_claimed(claim: Claim, reason: str, log: str) -> None:
+    """Fail the video if the claim still holds it (a stale worker changes nothing)."""
+    with transaction.atomic():
+        locked = claim.rows().select_for_update().first()
+        if locked:
+            fail(locked, reason, log)
+
+
 def progress_recorder(claim: Claim) -> Callable[[float], None]:
     last_saved = {"at": 0.0, "value": -1.0}
 
@@ -259,18 +267,12 @@ def process_video(*, video_id: int) -> AnswerVideo | None:
         )
         return store_outputs(video=video, claim=claim, result=result)
     except (InvalidMedia, TranscodeFailed) as error:
-        with transaction.atomic():
-            locked = claim.rows().select_for_update().first()
-            if locked:
-                fail(locked, error.reason, error.log)
+        fail_claimed(claim, error.reason, error.log)
         return None
     except SoftTimeLimitExceeded:
         # Celery's soft time limit: ffmpeg was killed on the way out; the same file would time
         # out again, so the video fails now instead of waiting for the sweeper.
-        with transaction.atomic():
-            locked = claim.rows().select_for_update().first()
-            if locked:
-                fail(locked, _("Processing took too long and was stopped."), "soft time limit")
+        fail_claimed(claim, _("Processing took too long and was stopped."), "soft time limit")
         raise
     except TransientStorageError:
         # Give the claim back; the task retries with backoff and claims it again.
@@ -496,9 +498,8 @@ def create_upload(
     *, question: Question, user: AbstractBaseUser, length: int, content_type: str, filename: str
 ) -> UploadSession:
     check_question_accepts_answer(question)
-    if getattr(question, "answer_video", None) and question.answer_video.state in (
-        VideoState.PUBLISHED,
-    ):
+    video = getattr(question, "answer_video", None)
+    if video is not None and video.state == VideoState.PUBLISHED:
         raise UploadRefused(_("This answer is already published."), status=409)
     content_type = check_declared_file(length=length, content_type=content_type, filename=filename)
     session = UploadSession.objects.create(
