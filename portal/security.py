@@ -2,7 +2,6 @@
 
 import ipaddress
 from collections.abc import Callable
-from functools import wraps
 
 from axes.backends import AxesStandaloneBackend
 from csp.decorators import csp_replace
@@ -58,13 +57,7 @@ def allow_framing(view: Callable | None = None, *, ancestors: list[str] | None =
 
     def decorate(view_func: Callable) -> Callable:
         sources = list(ancestors or settings.EMBED_FRAME_ANCESTORS)
-        framed = csp_replace({"frame-ancestors": sources})(xframe_options_exempt(view_func))
-
-        @wraps(view_func)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
-            return framed(request, *args, **kwargs)
-
-        return wrapper
+        return csp_replace({"frame-ancestors": sources})(xframe_options_exempt(view_func))
 
     return decorate(view) if view is not None else decorate
 
