@@ -44,11 +44,16 @@ INSTALLED_APPS = [
     "questions",
     "media_pipeline",
     "portal",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "portal.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
+    "portal.security.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns django-ratelimit's refusals into the friendly 429 page (RATELIMIT_VIEW).
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Admin brute-force protection; last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -320,14 +327,6 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # (0: the client is REMOTE_ADDR). See portal.security.client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-MIDDLEWARE.insert(0, "portal.logs.RequestIdMiddleware")
-MIDDLEWARE.insert(1, "portal.security.PermissionsPolicyMiddleware")
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "csp.middleware.CSPMiddleware",
-)
-# django.forms: FORM_RENDERER = TemplatesSetting finds Django's form templates through it.
-INSTALLED_APPS += [app for app in ("django.forms", "csp", "axes") if app not in INSTALLED_APPS]
 
 # Content-Security-Policy (django-csp 4). No inline script or style: JS and CSS are static files,
 # inline code needs nonce="{{ request.csp_nonce }}". Published media may live on another origin
@@ -375,7 +374,6 @@ AUTHENTICATION_BACKENDS = [
     "portal.security.LoginAttemptsBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
