@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from media_pipeline import services
+from media_pipeline import services, uploads
 from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionAdminForm
 from media_pipeline.models import AnswerVideo, Caption, Rendition, UploadSession, VideoState
@@ -59,7 +59,7 @@ class AnswerVideoAdminForm(forms.ModelForm):
             if upload.size > ADMIN_UPLOAD_MAX_BYTES:
                 raise forms.ValidationError(_("Too large for this form: use the staff page."))
             try:
-                services.check_declared_file(
+                uploads.check_declared_file(
                     length=upload.size,
                     content_type=upload.content_type or "",
                     filename=upload.name,

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from media_pipeline import services
+from media_pipeline import services, uploads
 from media_pipeline.exceptions import TransientStorageError
 
 logger = logging.getLogger(__name__)
@@ -41,4 +41,4 @@ def sweep_stuck_videos() -> int:
 
 @shared_task(name="media_pipeline.tasks.clean_abandoned_uploads")
 def clean_abandoned_uploads() -> int:
-    return services.clean_abandoned_uploads()
+    return uploads.clean_abandoned_uploads()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from media_pipeline import views
+from media_pipeline import tus, views
 
 app_name = "media_pipeline"
 
@@ -12,6 +12,6 @@ urlpatterns = [
     path("staff/videos/<int:video_id>/captions/", views.add_caption, name="add_caption"),
     path("staff/captions/<int:caption_id>/delete/", views.remove_caption, name="remove_caption"),
     path("staff/videos/<int:video_id>/transcript/", views.save_transcript, name="transcript"),
-    path("staff/uploads/", views.upload_create, name="upload_create"),
-    path("staff/uploads/<uuid:upload_id>/", views.upload_detail, name="upload_detail"),
+    path("staff/uploads/", tus.upload_create, name="upload_create"),
+    path("staff/uploads/<uuid:upload_id>/", tus.upload_detail, name="upload_detail"),
 ]

@@ -5,8 +5,9 @@ import pytest
 from django.core.files import File
 
 from media_pipeline import services
+from portal.roles import SPOKESPERSON_STAFF
 from questions.models import QuestionState
-from tests.factories import QuestionFactory
+from tests.factories import QuestionFactory, UserFactory
 
 
 def make_clip(
@@ -47,6 +48,14 @@ def small_ladder(settings):
 @pytest.fixture
 def selected_question(db):
     return QuestionFactory(state=QuestionState.SELECTED)
+
+
+@pytest.fixture
+def staff(client):
+    """A logged-in member of the spokesperson's staff."""
+    user = UserFactory(groups=[SPOKESPERSON_STAFF])
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture(scope="session")

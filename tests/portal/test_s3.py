@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from media_pipeline import services
+from media_pipeline import services, uploads
 from media_pipeline.models import AnswerVideo, VideoState
 from questions.models import QuestionState
 from tests.factories import QuestionFactory, UserFactory
@@ -68,7 +68,7 @@ def test_upload_probe_transcode_publish_on_s3_then_play_over_http(s3, tmp_path):
     }
     with running_worker(queues="default,media", env=worker_env, log_name="worker-s3.log"):
         # Upload: a resumable upload in two chunks; the last one hands the file to storage.
-        session = services.create_upload(
+        session = uploads.create_upload(
             question=question,
             user=staff,
             length=len(content),
@@ -76,10 +76,10 @@ def test_upload_probe_transcode_publish_on_s3_then_play_over_http(s3, tmp_path):
             filename="answer.mp4",
         )
         half = len(content) // 2
-        services.append_chunk(
+        uploads.append_chunk(
             session=session, offset=0, stream=io.BytesIO(content[:half]), chunk_length=half
         )
-        services.append_chunk(
+        uploads.append_chunk(
             session=session,
             offset=half,
             stream=io.BytesIO(content[half:]),
