@@ -1,2 +1,6 @@
-"""No models. The module exists so that Django sends `post_migrate` for this app (it skips apps
-without a models module), which re-applies the staff roles after every migrate and flush."""
+"""The portal's own tables live in its sub-packages; Django finds them through this module (which
+also makes Django send `post_migrate` for this app, re-applying the staff roles)."""
+
+from portal.opendata.models import DumpFormat, OpenDataDump
+
+__all__ = ["DumpFormat", "OpenDataDump"]

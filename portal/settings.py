@@ -438,3 +438,8 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# Open data: the CSV and JSON files, after the night's privacy jobs.
+CELERY_BEAT_SCHEDULE["export-open-data"] = {
+    "task": "portal.export_open_data",
+    "schedule": crontab(hour=4, minute=15),
+}

@@ -5,3 +5,11 @@ from celery import shared_task
 def ping(value: str) -> str:
     """Answer through the broker: proves that a worker consumes the configured queues."""
     return f"pong:{value}"
+
+
+@shared_task(name="portal.export_open_data")
+def export_open_data() -> int:
+    """Nightly: the open-data files (thin: the service does the work)."""
+    from portal.opendata.dumps import export_dumps
+
+    return len(export_dumps())

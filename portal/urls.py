@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from events import urls as event_urls
 from portal import views
+from portal.opendata import views as opendata_views
 from questions import views as question_views
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.reach.urls")),
+    path("", include("portal.opendata.urls")),
 ]
 
 # The event page shows the event's questions and the question form, so the questions app (the
@@ -26,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.privacy, name="privacy"),
     path("legal-notice/", views.legal_notice, name="legal_notice"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("open-data/", opendata_views.open_data, name="open_data"),
     path("", include((event_patterns, "events"))),
     path("", include("questions.urls")),
     path("", include("portal.reach.feed_urls")),

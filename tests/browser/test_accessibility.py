@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from portal.opendata.dumps import export_dumps
 from questions.models import QuestionState
 from questions.tokens import make_confirmation_token
 from tests.browser.axe import assert_accessible, axe_source, axe_violations, describe
@@ -142,6 +143,13 @@ def test_search_results(desktop, site):
 @pytest.mark.parametrize("name", ["privacy", "accessibility", "legal_notice"])
 def test_site_pages(desktop, site, name):
     check_languages(desktop, lambda language: url_in(language, name))
+
+
+def test_open_data_page(desktop, phone, site):
+    """With its download links (the nightly files exist) and the column table, on both sizes."""
+    export_dumps()
+    check_languages(desktop, lambda language: url_in(language, "open_data"))
+    check_languages(phone, lambda language: url_in(language, "open_data"))
 
 
 def test_confirmation_pages(desktop, site, settings):

@@ -39,6 +39,7 @@ def page_urls(content) -> list[str]:
         reverse("privacy"),
         reverse("legal_notice"),
         reverse("accessibility"),
+        reverse("open_data"),
     ]
 
 

@@ -1,0 +1,77 @@
+"""The dataset's records: public questions with their published answer, as plain dicts."""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import translation
+
+from portal.reach.media import absolute_url, file_url
+from questions.models import Question
+from questions.selectors import published_answer_video
+
+DUMP_CHUNK_SIZE = 2000
+
+
+def public_records() -> QuerySet[Question]:
+    """Public questions, oldest first by id (stable for cursors), with what a record shows."""
+    return (
+        Question.objects.public()
+        .select_related("event", "theme", "answer_video")
+        .prefetch_related("answer_video__captions")
+        .order_by("pk")
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def to_record(question: Question) -> dict:
+    """One record, keys in COLUMNS order. URLs are absolute and French (the dataset's language)."""
+    event, theme = question.event, question.theme
+    video = published_answer_video(question)
+    with translation.override(settings.LANGUAGE_CODE):
+        page_url = absolute_url(question.get_absolute_url())
+        embed_url = (
+            absolute_url(reverse("reach:embed", kwargs={"public_id": question.public_id}))
+            if video
+            else None
+        )
+    return {
+        "id": question.public_id,
+        "url": page_url,
+        "title": question.title,
+        "text": question.text,
+        "language": question.language,
+        "pseudonym": question.display_name,
+        "state": question.state,
+        "supports": question.support_count,
+        "theme": theme.slug,
+        "theme_name": theme.name,
+        "event": event.slug,
+        "event_title": event.title,
+        "event_city": event.city,
+        "event_region": event.region,
+        "event_starts_at": _iso(event.starts_at),
+        "published_at": _iso(question.approved_at),
+        "selected_at": _iso(question.selected_at),
+        "answered_at": _iso(question.answered_at) if video else None,
+        "answer_video_url": (file_url(video.mp4) or None) if video else None,
+        "answer_poster_url": (file_url(video.poster) or None) if video else None,
+        "answer_embed_url": embed_url,
+        "answer_duration_seconds": video.duration_seconds if video else None,
+        "answer_caption_languages": (
+            sorted(caption.language for caption in video.captions.all()) if video else []
+        ),
+        "answer_transcript": (video.transcript or None) if video else None,
+    }
+
+
+def iter_records(questions: QuerySet[Question] | None = None) -> Iterator[dict]:
+    """Every record, read in chunks (constant memory at 100,000 questions)."""
+    questions = public_records() if questions is None else questions
+    for question in questions.iterator(chunk_size=DUMP_CHUNK_SIZE):
+        yield to_record(question)
