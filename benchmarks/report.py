@@ -1,5 +1,6 @@
 """BENCHMARKS.md: what was measured, how, on what, and whether each target was met."""
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,3 +82,23 @@ class Report:
 
     def write(self, path: Path) -> None:
         path.write_text(self.markdown(), encoding="utf-8")
+
+    def merge_into(self, path: Path) -> None:
+        """A partial run (--only): its sections replace those of the same title in the file, or
+        come before the hand-written notes; each says which run measured it."""
+        text = path.read_text(encoding="utf-8") if path.exists() else self.markdown()
+        for section in self.sections:
+            provenance = (
+                f"_Measured by `{self.command}` on {self.started} (UTC); "
+                + "; ".join(f"{name}: {value}" for name, value in self.machine.items())
+                + "._"
+            )
+            block = section.markdown().replace("\n\n", f"\n\n{provenance}\n\n", 1).rstrip()
+            pattern = re.compile(rf"^## {re.escape(section.title)}\b.*?(?=^## |\Z)", re.S | re.M)
+            if match := pattern.search(text):
+                text = text[: match.start()] + block + "\n\n" + text[match.end() :]
+            elif "\n## Reading this run" in text:
+                text = text.replace("\n## Reading this run", f"\n{block}\n\n## Reading this run", 1)
+            else:
+                text = text.rstrip() + f"\n\n{block}\n"
+        path.write_text(text.rstrip() + "\n", encoding="utf-8")

@@ -45,3 +45,12 @@ class PublishRefused(MediaPipelineError):
 
 class RetryRefused(MediaPipelineError):
     """Only a failed video can be retried by staff."""
+
+
+class SpeechFailed(MediaPipelineError):
+    """Speech-to-text could not draft captions (no sound, unsupported language, engine error)."""
+
+    def __init__(self, reason: str, log: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.log = log

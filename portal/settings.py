@@ -276,6 +276,11 @@ MEDIA_MAX_ATTEMPTS = env.int("MEDIA_MAX_ATTEMPTS", default=3)
 UPLOAD_ABANDONED_AFTER_SECONDS = env.int("UPLOAD_ABANDONED_AFTER_SECONDS", default=24 * 3600)
 # First wait before retrying a transcode whose storage failed; doubles on each retry.
 MEDIA_STORAGE_RETRY_BASE_SECONDS = env.int("MEDIA_STORAGE_RETRY_BASE_SECONDS", default=15)
+# Speech-to-text drafts of captions: "pocketsphinx" (bundled US-English model) or the dotted path
+# of an engine class (see media_pipeline/speech/); work files in SPEECH_WORK_DIR (system temp).
+SPEECH_ENGINE = env.str("SPEECH_ENGINE", default="pocketsphinx")
+SPEECH_AUDIO_TIMEOUT_SECONDS = env.int("SPEECH_AUDIO_TIMEOUT_SECONDS", default=10 * 60)
+SPEECH_WORK_DIR = env.str("SPEECH_WORK_DIR", default=None)
 
 # --- Questions ----------------------------------------------------------------------------------
 QUESTION_CONFIRMATION_MAX_AGE_SECONDS = env.int(

@@ -4,10 +4,10 @@
 set -euo pipefail
 packages=(ffmpeg)
 case "${1:-run}" in
-  test) packages+=(chromium gettext) ;;
-  bench) packages+=(gettext wrk) ;;
+  test) packages+=(chromium gettext espeak-ng) ;;
+  bench) packages+=(gettext wrk espeak-ng) ;;
 esac
-binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; wrk) echo wrk ;; esac; }
+binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; wrk) echo wrk ;; espeak-ng) echo espeak-ng ;; esac; }
 
 missing=()
 for package in "${packages[@]}"; do
