@@ -65,8 +65,8 @@ def search_public_questions(
 ) -> QuerySet[Question]:
     """Public questions matching words and filters, best match first when words are given.
 
-    PostgreSQL: full-text search with the French configuration (stemming: "élections" finds
-    "élection"). Elsewhere (the SQLite default): every word must appear in title or text.
+    PostgreSQL: full-text search with the French configuration without accents (stemming and
+    accent folding: "elections" finds "élection"). Elsewhere (the SQLite default): every word must appear in title or text.
     """
     questions = public_questions()
     if event is not None:
@@ -89,12 +89,16 @@ def search_public_questions(
     return questions.order_by("-support_count", "-approved_at", "-pk")
 
 
+# French stemming after unaccent (migration 0005 creates it, with the index of search_vector()).
+SEARCH_CONFIG = "french_unaccent"
+
+
 def search_vector():
-    """Title (weight A) and text (weight B) in French; migration 0003 indexes this expression."""
+    """Title (weight A) and text (weight B) in French; migration 0005 indexes this expression."""
     from django.contrib.postgres.search import SearchVector
 
-    return SearchVector("title", weight="A", config="french") + SearchVector(
-        "text", weight="B", config="french"
+    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "text", weight="B", config=SEARCH_CONFIG
     )
 
 
@@ -102,7 +106,7 @@ def _full_text(questions: QuerySet[Question], text: str) -> QuerySet[Question]:
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     vector = search_vector()
-    query = SearchQuery(text, config="french", search_type="websearch")
+    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
     return (
         questions.annotate(search=vector, rank=SearchRank(vector, query))
         .filter(search=query)

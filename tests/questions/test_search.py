@@ -99,16 +99,26 @@ def test_the_search_page_makes_few_queries(client, corpus, django_assert_max_num
 
 
 @pytest.mark.postgresql_only
+def test_postgresql_search_ignores_accents_in_both_directions(corpus):
+    # Typed on a keyboard without accents, or with accents the text lacks.
+    assert titles(search_public_questions(text="election europeenne")) == {
+        "Les élections européennes"
+    }
+    assert titles(search_public_questions(text="étranger")) == {"Les élections européennes"}
+    assert titles(search_public_questions(text="emission")) == {"La diplomatie du climat"}
+
+
+@pytest.mark.postgresql_only
 def test_postgresql_full_text_search_can_use_its_index(corpus):
-    """The GIN index (migration 0003) matches the search expression, so a search does not
+    """The GIN index (migration 0005) matches the search expression, so a search does not
     read every question; with sequential scans disabled the planner must pick it."""
     from django.contrib.postgres.search import SearchQuery
     from django.db import connection
 
     from questions.models import Question
-    from questions.selectors import search_vector
+    from questions.selectors import SEARCH_CONFIG, search_vector
 
-    query = SearchQuery("élection", config="french", search_type="websearch")
+    query = SearchQuery("élection", config=SEARCH_CONFIG, search_type="websearch")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = Question.objects.annotate(search=search_vector()).filter(search=query).explain()
