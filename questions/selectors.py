@@ -66,7 +66,8 @@ def search_public_questions(
     """Public questions matching words and filters, best match first when words are given.
 
     PostgreSQL: full-text search with the French configuration without accents (stemming and
-    accent folding: "elections" finds "élection"). Elsewhere (the SQLite default): every word must appear in title or text.
+    accent folding: "elections" finds "élection"). Elsewhere (the SQLite default): every word
+    must appear in title or text.
     """
     questions = public_questions()
     if event is not None:
