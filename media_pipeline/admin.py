@@ -5,13 +5,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from media_pipeline import services, uploads
+from media_pipeline import services, uploads, workflow
 from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionAdminForm
-from media_pipeline.models import AnswerVideo, Caption, Rendition, UploadSession, VideoState
+from media_pipeline.models import AnswerVideo, Caption, Rendition, UploadSession
 from questions.exceptions import QuestionError
 from questions.models import Question, QuestionState
 
@@ -59,6 +58,7 @@ class AnswerVideoAdminForm(forms.ModelForm):
             if upload.size > ADMIN_UPLOAD_MAX_BYTES:
                 raise forms.ValidationError(_("Too large for this form: use the staff page."))
             try:
+                workflow.UPLOAD.check(self.instance if self.instance.pk else None)
                 uploads.check_declared_file(
                     length=upload.size,
                     content_type=upload.content_type or "",
@@ -93,48 +93,30 @@ class AnswerVideoAdmin(admin.ModelAdmin):
         "uploaded_at",
         "ready_at",
         "published_at",
-        "video_actions",
     ]
     actions = ["retry_selected", "publish_selected"]
     inlines = [RenditionInline, CaptionInline]
 
     class Media:
-        js = ["media_pipeline/admin.js"]
+        js = ["media_pipeline/status.js"]
         css = {"all": ["media_pipeline/media.css"]}
 
     def get_fields(self, request, obj=None):
-        fields = ["question", "upload"] if obj is None else ["upload", "transcript"]
-        return fields + (self.readonly_fields if obj else [])
+        if obj is None:
+            return ["question", "upload"]
+        upload = ["upload"] if workflow.UPLOAD.allows(obj, request.user) else []
+        return [*upload, "transcript", *self.readonly_fields]
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj else []
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["controls"] = workflow.controls(obj, request.user) if obj else None
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("progress"))
     def progress_bar(self, video: AnswerVideo) -> str:
-        return render_to_string("media_pipeline/admin_progress.html", {"video": video})
-
-    @admin.display(description=_("actions"))
-    def video_actions(self, video: AnswerVideo) -> str:
-        buttons = []
-        if video.state == VideoState.FAILED:
-            buttons.append(
-                format_html(
-                    '<button type="submit" class="button" formmethod="post" formaction="{}">'
-                    "{}</button>",
-                    reverse("admin:media_pipeline_answervideo_retry", args=[video.pk]),
-                    _("Process again"),
-                )
-            )
-        if video.state == VideoState.READY:
-            buttons.append(
-                format_html(
-                    '<button type="submit" class="button" formmethod="post" formaction="{}">'
-                    "{}</button>",
-                    reverse("admin:media_pipeline_answervideo_publish", args=[video.pk]),
-                    _("Publish"),
-                )
-            )
-        return format_html(" ".join(["{}"] * len(buttons)), *buttons) if buttons else "—"
+        return render_to_string(
+            "media_pipeline/admin_progress.html",
+            {"video": video, "busy": workflow.is_busy(video.state)},
+        )
 
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data.get("upload")
@@ -204,7 +186,7 @@ class AnswerVideoAdmin(admin.ModelAdmin):
         self.run_service(request, services.publish_video, queryset, str(_("published")))
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("media_pipeline.publish_answervideo")
+        return request.user.has_perm(workflow.PUBLISH.permission)
 
 
 @admin.register(UploadSession)

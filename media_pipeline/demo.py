@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event
-from media_pipeline import services
-from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline import services, workflow
+from media_pipeline.models import AnswerVideo
 from questions.models import Question, QuestionState
 
 DEMO_PUBLIC_ID = "demovideo001"
@@ -85,18 +85,18 @@ def seed_answer_video(event: Event) -> AnswerVideo | None:
     """Idempotent: an already published demo answer is left as it is."""
     question = demo_question(event)
     video = AnswerVideo.objects.filter(question=question).first()
-    if video and video.state == VideoState.PUBLISHED:
+    if video and video.is_public:
         return video
     if question.state != QuestionState.SELECTED:
         return video
-    if video is None or video.state != VideoState.READY:
+    if not workflow.PUBLISH.allows(video):  # not processed yet (or failed): process it
         with tempfile.TemporaryDirectory() as folder:
             clip = make_test_pattern(Path(folder) / "demo.mp4")
             with open(clip, "rb") as handle:
                 video = services.attach_source(question=question, file=File(handle), actor=None)
         services.process_video(video_id=video.pk)  # synchronously; the queued task finds it done
         video.refresh_from_db()
-        if video.state != VideoState.READY:
+        if not workflow.PUBLISH.allows(video):
             return video
     with transaction.atomic():
         services.set_caption(video=video, language="fr", content=DEMO_CAPTIONS.encode())

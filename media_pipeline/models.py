@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from media_pipeline import workflow
+from media_pipeline.workflow import VideoState
 from questions.models import Question
 
 
@@ -18,15 +20,6 @@ def private_storage():
 def source_upload_to(video: "AnswerVideo", filename: str) -> str:
     # The client's file name is never trusted: only a random name is kept.
     return f"sources/{video.question_id}/{uuid.uuid4().hex}"
-
-
-class VideoState(models.TextChoices):
-    UPLOADING = "uploading", _("Uploading")
-    UPLOADED = "uploaded", _("Uploaded, waiting for processing")
-    PROCESSING = "processing", _("Processing")
-    READY = "ready", _("Ready for preview")
-    PUBLISHED = "published", _("Published")
-    FAILED = "failed", _("Failed")
 
 
 class AnswerVideo(models.Model):
@@ -105,7 +98,7 @@ class AnswerVideo(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state == VideoState.PUBLISHED
+        return workflow.is_public(self.state)
 
 
 class Rendition(models.Model):

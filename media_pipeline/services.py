@@ -27,14 +27,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from media_pipeline import storage_ops
+from media_pipeline import storage_ops, workflow
 from media_pipeline.exceptions import (
     InvalidMedia,
     PublishRefused,
     RetryRefused,
     TranscodeFailed,
     TransientStorageError,
-    UploadRefused,
 )
 from media_pipeline.models import (
     AnswerVideo,
@@ -46,7 +45,7 @@ from media_pipeline.models import (
 from media_pipeline.probe import probe_file
 from media_pipeline.transcode import TranscodeResult, transcode
 from media_pipeline.webvtt import validate_webvtt
-from questions.models import Question, QuestionState
+from questions.models import Question
 from questions.services import mark_question_answered
 
 logger = logging.getLogger(__name__)
@@ -76,11 +75,7 @@ def queue_processing(video: AnswerVideo) -> None:
 # --- Sources -------------------------------------------------------------------------------------
 
 
-def check_question_accepts_answer(question: Question) -> None:
-    if question.state != QuestionState.SELECTED:
-        raise UploadRefused(
-            _("Only a question selected for an answer can receive a video."), status=409
-        )
+check_question_accepts_answer = workflow.check_question_accepts_answer
 
 
 def attach_source(*, question: Question, file: File, actor: AbstractBaseUser | None) -> AnswerVideo:
@@ -96,18 +91,15 @@ def attach_source(*, question: Question, file: File, actor: AbstractBaseUser | N
             video, _created = AnswerVideo.objects.select_for_update().get_or_create(
                 question=question
             )
-            if video.state == VideoState.PUBLISHED:
-                raise UploadRefused(_("This answer is already published."), status=409)
+            workflow.UPLOAD.apply(video)
             previous_source = video.source.name
             video.source.name = name
             video.source_size = source_storage.size(name)
             video.uploaded_by = actor if getattr(actor, "pk", None) else None
-            video.state = VideoState.UPLOADED
             video.progress = 0
             video.attempts = 0
             video.probe = {}
             video.error_reason = video.error_log = ""
-            video.uploaded_at = timezone.now()
             video.processing_deadline = None
             video.save()
             if previous_source:
@@ -149,16 +141,15 @@ def claim_video(*, video_id: int) -> tuple[AnswerVideo, Claim] | None:
         video = (
             AnswerVideo.objects.select_for_update().select_related("question").filter(pk=video_id)
         ).first()
-        if video is None or video.state != VideoState.UPLOADED:
+        if not workflow.PROCESS.allows(video):
             return None
         if video.attempts >= settings.MEDIA_MAX_ATTEMPTS:
             fail(video, _("Processing was interrupted too many times; try again later."), "")
             return None
         now = timezone.now()
-        video.state = VideoState.PROCESSING
+        workflow.PROCESS.apply(video, now=now)
         video.attempts += 1
         video.progress = 0
-        video.processing_started_at = now
         video.processing_deadline = now + timedelta(
             seconds=settings.MEDIA_PROCESSING_DEADLINE_SECONDS
         )
@@ -168,7 +159,7 @@ def claim_video(*, video_id: int) -> tuple[AnswerVideo, Claim] | None:
 
 
 def fail(video: AnswerVideo, reason: str, log: str) -> None:
-    video.state = VideoState.FAILED
+    workflow.FAIL.apply(video)
     video.error_reason = reason
     video.error_log = log
     video.processing_deadline = None
@@ -263,7 +254,7 @@ def process_video(*, video_id: int) -> AnswerVideo | None:
     except TransientStorageError:
         # Give the claim back; the task retries with backoff and claims it again.
         claim.rows().update(
-            state=VideoState.UPLOADED, attempts=F("attempts") - 1, processing_deadline=None
+            state=workflow.RELEASE.target, attempts=F("attempts") - 1, processing_deadline=None
         )
         raise
     finally:
@@ -290,9 +281,8 @@ def store_outputs(
         locked.mp4.name = f"{prefix}/{result.mp4}"
         locked.poster.name = f"{prefix}/{result.poster}"
         locked.poster_small.name = f"{prefix}/{result.poster_small}"
-        locked.state = VideoState.READY
+        workflow.FINISH.apply(locked)
         locked.progress = 100
-        locked.ready_at = timezone.now()
         locked.processing_deadline = None
         locked.error_log = result.log[-4000:]
         locked.save()
@@ -332,7 +322,7 @@ def give_up_on_storage(*, video_id: int, log: str) -> None:
     """The storage stayed unavailable through every retry: the video fails, staff may retry."""
     with transaction.atomic():
         video = AnswerVideo.objects.select_for_update().filter(pk=video_id).first()
-        if video and video.state in (VideoState.UPLOADED, VideoState.PROCESSING):
+        if workflow.FAIL.allows(video):
             fail(video, _("The file storage is unavailable; try again later."), log)
 
 
@@ -340,11 +330,10 @@ def give_up_on_storage(*, video_id: int, log: str) -> None:
 def retry_video(*, video: AnswerVideo, actor: AbstractBaseUser | None) -> AnswerVideo:
     """Staff start a failed video again from its stored source."""
     locked = AnswerVideo.objects.select_for_update().get(pk=video.pk)
-    if locked.state != VideoState.FAILED:
-        raise RetryRefused(_("Only a failed video can be processed again."))
+    workflow.RETRY.check(locked)
     if not locked.source:
         raise RetryRefused(_("This video has no uploaded file; upload it again."))
-    locked.state = VideoState.UPLOADED
+    workflow.RETRY.apply(locked)
     locked.attempts = 0
     locked.progress = 0
     locked.error_reason = locked.error_log = ""
@@ -370,7 +359,7 @@ def sweep_stuck_videos() -> int:
             video = AnswerVideo.objects.select_for_update().filter(pk=video_id).first()
             if video is None:
                 continue
-            if video.state == VideoState.PROCESSING:
+            if workflow.RELEASE.allows(video):
                 if video.processing_deadline is None or video.processing_deadline >= now:
                     continue
                 if video.attempts >= settings.MEDIA_MAX_ATTEMPTS:
@@ -382,10 +371,10 @@ def sweep_stuck_videos() -> int:
                     )
                     swept += 1
                     continue
-                video.state = VideoState.UPLOADED
+                workflow.RELEASE.apply(video)
                 video.processing_deadline = None
                 video.save()
-            elif video.state != VideoState.UPLOADED:
+            elif not workflow.PROCESS.allows(video):
                 continue
             else:
                 video.save(update_fields=["updated_at"])
@@ -435,10 +424,7 @@ def set_transcript(*, video: AnswerVideo, text: str) -> AnswerVideo:
 def publish_video(*, video: AnswerVideo, actor: AbstractBaseUser | None) -> AnswerVideo:
     """Publish a ready video: the question becomes `answered` and its people are told."""
     locked = AnswerVideo.objects.select_for_update().select_related("question").get(pk=video.pk)
-    if locked.state == VideoState.PUBLISHED:
-        raise PublishRefused(_("This answer is already published."))
-    if locked.state != VideoState.READY:
-        raise PublishRefused(_("Only a processed video (state “ready”) can be published."))
+    workflow.PUBLISH.check(locked)
     if not locked.transcript and not locked.captions.filter(language="fr").exists():
         raise PublishRefused(
             _(
@@ -446,8 +432,7 @@ def publish_video(*, video: AnswerVideo, actor: AbstractBaseUser | None) -> Answ
                 "accessible."
             )
         )
-    locked.state = VideoState.PUBLISHED
-    locked.published_at = timezone.now()
+    workflow.PUBLISH.apply(locked)
     locked.save()
     mark_question_answered(question=locked.question, actor=actor)
     return locked

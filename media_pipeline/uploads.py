@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from media_pipeline import storage_ops
+from media_pipeline import storage_ops, workflow
 from media_pipeline.exceptions import UploadRefused
-from media_pipeline.models import AnswerVideo, UploadSession, VideoState
+from media_pipeline.models import AnswerVideo, UploadSession
 from media_pipeline.services import attach_source, check_question_accepts_answer
 from questions.models import Question
 
@@ -61,9 +61,7 @@ def create_upload(
     *, question: Question, user: AbstractBaseUser, length: int, content_type: str, filename: str
 ) -> UploadSession:
     check_question_accepts_answer(question)
-    video = getattr(question, "answer_video", None)
-    if video is not None and video.state == VideoState.PUBLISHED:
-        raise UploadRefused(_("This answer is already published."), status=409)
+    workflow.UPLOAD.check(getattr(question, "answer_video", None))
     content_type = check_declared_file(length=length, content_type=content_type, filename=filename)
     session = UploadSession.objects.create(
         question=question,

@@ -14,20 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from media_pipeline import selectors, services
+from media_pipeline import selectors, services, workflow
 from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionForm, TranscriptForm
-from media_pipeline.models import AnswerVideo, Caption, VideoState
+from media_pipeline.models import AnswerVideo, Caption
 from questions.exceptions import QuestionError
 
-STAFF_PERMISSION = "media_pipeline.change_answervideo"
-PUBLISH_PERMISSION = "media_pipeline.publish_answervideo"
 STAFF_LIST_SIZE = 100
 
 
 def staff_page(view):
     """Login required (admin login page), then the video staff permission, else 403."""
-    return login_required(permission_required(STAFF_PERMISSION, raise_exception=True)(view))
+    return login_required(permission_required(workflow.STAFF, raise_exception=True)(view))
 
 
 def staff_api(view):
@@ -35,7 +33,7 @@ def staff_api(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated or not request.user.has_perm(STAFF_PERMISSION):
+        if not request.user.is_authenticated or not request.user.has_perm(workflow.STAFF):
             return HttpResponse(status=403)
         return view(request, *args, **kwargs)
 
@@ -50,7 +48,7 @@ def video_status_payload(video: AnswerVideo) -> dict:
         "progress": video.progress,
         "duration": video.duration_seconds,
         "error_reason": video.error_reason,
-        "busy": video.state in (VideoState.UPLOADED, VideoState.PROCESSING),
+        "busy": workflow.is_busy(video.state),
     }
 
 
@@ -58,14 +56,16 @@ def video_status_payload(video: AnswerVideo) -> dict:
 @never_cache
 @staff_page
 def staff_list(request: HttpRequest) -> HttpResponse:
-    questions = list(selectors.questions_for_answer()[:STAFF_LIST_SIZE])
+    rows = []
+    for question in selectors.questions_for_answer()[:STAFF_LIST_SIZE]:
+        video = getattr(question, "answer_video", None)
+        rows.append((question, video, workflow.controls(video, request.user, question=question)))
     return render(
         request,
         "media_pipeline/staff_list.html",
         {
-            "questions": questions,
+            "rows": rows,
             "caption_form": CaptionForm(),
-            "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
             "upload_url": reverse("media_pipeline:upload_create"),
         },
     )
@@ -100,7 +100,7 @@ def retry(request: HttpRequest, video_id: int) -> HttpResponse:
 @staff_page
 def publish(request: HttpRequest, video_id: int) -> HttpResponse:
     video = get_object_or_404(selectors.video_for_staff_queryset(), pk=video_id)
-    if not request.user.has_perm(PUBLISH_PERMISSION):
+    if not request.user.has_perm(workflow.PUBLISH.permission):
         return HttpResponse(status=403)
     try:
         services.publish_video(video=video, actor=request.user)

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from events.models import Event
-from media_pipeline.models import VideoState
+from media_pipeline import workflow
 from questions.models import Question, QuestionState
 
 
@@ -11,7 +11,7 @@ def answered_questions() -> QuerySet[Question]:
     """Answered questions whose video is published, newest answer first (feeds, embeds)."""
     return (
         Question.objects.filter(
-            state=QuestionState.ANSWERED, answer_video__state=VideoState.PUBLISHED
+            state=QuestionState.ANSWERED, answer_video__state__in=workflow.PUBLIC
         )
         .select_related("event", "theme", "answer_video")
         .order_by("-answered_at", "-pk")

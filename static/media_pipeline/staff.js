@@ -1,6 +1,7 @@
-/* Staff video page: resumable uploads (tus 1.0 core: create, HEAD offset, PATCH chunks) and live
-   processing progress. The upload URL of a file is kept in localStorage, so choosing the same file
-   after a page reload resumes where it stopped; a network cut is retried with a growing delay. */
+/* Staff video page: resumable uploads (tus 1.0 core: create, HEAD offset, PATCH chunks); status.js
+   shows the processing progress. The upload URL of a file is kept in localStorage, so choosing the
+   same file after a page reload resumes where it stopped; a network cut is retried with a growing
+   delay. */
 (function () {
   "use strict";
   var CHUNK_SIZE = 8 * 1024 * 1024;
@@ -221,30 +222,5 @@
 
   document.querySelectorAll(".hlm-upload[data-question]").forEach(function (fieldset) {
     new Uploader(fieldset);
-  });
-
-  /* Processing progress: poll the small status endpoint while a video is being processed. */
-  function poll(box) {
-    fetch(box.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.json(); })
-      .then(function (data) {
-        var progress = box.querySelector("[data-role=progress]");
-        var percent = box.querySelector("[data-role=percent]");
-        var state = box.querySelector("[data-role=state]");
-        if (progress) { progress.value = data.progress; progress.textContent = Math.floor(data.progress) + " %"; }
-        if (percent) percent.textContent = Math.floor(data.progress);
-        if (state) state.textContent = data.state_label;
-        if (data.state !== box.dataset.state && !data.busy) {
-          window.location.reload();  // ready or failed: show the preview or the retry button
-          return;
-        }
-        box.dataset.state = data.state;
-        if (data.busy) window.setTimeout(function () { poll(box); }, 2000);
-      })
-      .catch(function () { window.setTimeout(function () { poll(box); }, 5000); });
-  }
-
-  document.querySelectorAll(".hlm-video-status[data-status-url]").forEach(function (box) {
-    if (box.dataset.state === "uploaded" || box.dataset.state === "processing") poll(box);
   });
 })();

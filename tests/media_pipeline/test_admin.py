@@ -52,7 +52,7 @@ def test_the_admin_shows_progress_and_retries_and_publishes_through_the_services
     page = client.get(change_url).content.decode()
     assert "hlm-admin-progress" in page and "<progress" in page
     assert "Le fichier est vide." in page
-    assert "media_pipeline/admin.js" in page
+    assert "media_pipeline/status.js" in page
     assert reverse("admin:media_pipeline_answervideo_retry", args=[video.pk]) in page
 
     retry_url = reverse("admin:media_pipeline_answervideo_retry", args=[video.pk])

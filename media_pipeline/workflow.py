@@ -1,0 +1,187 @@
+"""The answer video's workflow: its states and the actions allowed in each, in one table.
+
+    (no video) ─upload→ uploaded ─process→ processing ─finish→ ready ─publish→ published
+    uploaded | processing ─fail→ failed ─retry→ uploaded        processing ─release→ uploaded
+    any state but published ─upload (a replacement)→ uploaded
+
+Services call `ACTION.apply(video)` (which refuses with the action's domain error) before saving;
+the admin, the staff page, the status endpoint and the commands ask the same table whether an
+action may happen now or a button may show (`ACTION.allows(video, user)`, `controls(...)`), so a
+rule changes here only. A new state or action (e.g. speech-to-text drafts) is one entry below.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from media_pipeline.exceptions import (
+    MediaPipelineError,
+    PublishRefused,
+    RetryRefused,
+    UploadRefused,
+)
+from questions.models import Question, QuestionState
+
+if TYPE_CHECKING:
+    from media_pipeline.models import AnswerVideo
+
+
+class VideoState(models.TextChoices):
+    UPLOADING = "uploading", _("Uploading")
+    UPLOADED = "uploaded", _("Uploaded, waiting for processing")
+    PROCESSING = "processing", _("Processing")
+    READY = "ready", _("Ready for preview")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+
+
+S = VideoState
+
+# What a state means to the pages (one place each): a worker holds or will take the video, so
+# its status is polled; it has outputs to preview; the public sees it; the colour of its badge.
+BUSY = frozenset({S.UPLOADED, S.PROCESSING})
+HAS_OUTPUTS = frozenset({S.READY, S.PUBLISHED})
+PUBLIC = frozenset({S.PUBLISHED})
+BADGE = {S.FAILED: "error", S.PUBLISHED: "success", S.READY: "info"}  # others: "new"
+
+
+NOT_PROCESSING = _("This video is not being processed.")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of the workflow: from which states, to which, with what refusal and permission."""
+
+    name: str
+    sources: frozenset[str | None]
+    target: str
+    # The timestamp field set when the action is applied.
+    stamp: str = ""
+    # What a staff member needs to do it by hand (empty: the pipeline's own step).
+    permission: str = ""
+    refusal: str | Promise = NOT_PROCESSING
+    # A clearer refusal for some source states, e.g. "already published".
+    refusals: Mapping[str, str | Promise] = field(default_factory=dict)
+    error: Callable[[str], MediaPipelineError] = MediaPipelineError
+
+    def allows(self, video: "AnswerVideo | None", user: Any = None) -> bool:
+        """May it happen now (and, given a user, may this user do it: may the button show)?"""
+        state = video.state if video is not None else None
+        if state not in self.sources:
+            return False
+        return user is None or not self.permission or user.has_perm(self.permission)
+
+    def check(self, video: "AnswerVideo | None") -> None:
+        if not self.allows(video):
+            state = video.state if video is not None else None
+            raise self.error(str(self.refusals.get(state, self.refusal)))
+
+    def apply(self, video: "AnswerVideo", *, now: datetime | None = None) -> None:
+        """Check, then move the (locked) video to the target state; the caller saves it."""
+        self.check(video)
+        video.state = self.target
+        if self.stamp:
+            setattr(video, self.stamp, now or timezone.now())
+
+
+def _conflict(message: str) -> UploadRefused:
+    return UploadRefused(message, status=409)
+
+
+STAFF = "media_pipeline.change_answervideo"
+PUBLISHER = "media_pipeline.publish_answervideo"
+ALREADY_PUBLISHED = _("This answer is already published.")
+NO_VIDEO = None  # a question without a video yet may receive one
+
+# name, from, to; then what the action stamps, who may do it by hand, how it is refused.
+UPLOAD = Action(
+    "upload",
+    frozenset({NO_VIDEO, *S.values}) - {S.PUBLISHED},
+    S.UPLOADED,
+    stamp="uploaded_at",
+    permission=STAFF,
+    refusal=ALREADY_PUBLISHED,
+    error=_conflict,
+)
+PROCESS = Action(
+    "process",
+    frozenset({S.UPLOADED}),
+    S.PROCESSING,
+    stamp="processing_started_at",
+    refusal=_("This video is not waiting for processing."),
+)
+FINISH = Action("finish", frozenset({S.PROCESSING}), S.READY, stamp="ready_at")
+FAIL = Action("fail", BUSY, S.FAILED)
+# The worker gives its claim back (storage hiccup) or the sweeper takes it from a dead worker.
+RELEASE = Action("release", frozenset({S.PROCESSING}), S.UPLOADED)
+RETRY = Action(
+    "retry",
+    frozenset({S.FAILED}),
+    S.UPLOADED,
+    permission=STAFF,
+    refusal=_("Only a failed video can be processed again."),
+    error=RetryRefused,
+)
+PUBLISH = Action(
+    "publish",
+    frozenset({S.READY}),
+    S.PUBLISHED,
+    stamp="published_at",
+    permission=PUBLISHER,
+    refusal=_("Only a processed video (state “ready”) can be published."),
+    refusals={S.PUBLISHED: ALREADY_PUBLISHED},
+    error=PublishRefused,
+)
+ACTIONS = (UPLOAD, PROCESS, FINISH, FAIL, RELEASE, RETRY, PUBLISH)
+
+
+def check_question_accepts_answer(question: Question) -> None:
+    if question.state != QuestionState.SELECTED:
+        raise _conflict(str(_("Only a question selected for an answer can receive a video.")))
+
+
+def may_upload(question: Question, video: "AnswerVideo | None", user: Any = None) -> bool:
+    return question.state == QuestionState.SELECTED and UPLOAD.allows(video, user)
+
+
+def is_busy(state: str) -> bool:
+    return state in BUSY
+
+
+def is_public(state: str) -> bool:
+    return state in PUBLIC
+
+
+@dataclass(frozen=True)
+class Controls:
+    """What a staff page shows for one video, as booleans for templates (no state literals)."""
+
+    busy: bool
+    failed: bool
+    previewable: bool
+    badge: str
+    can_upload: bool
+    can_retry: bool
+    can_publish: bool
+
+
+def controls(
+    video: "AnswerVideo | None", user: Any = None, *, question: Question | None = None
+) -> Controls:
+    """The buttons `user` may see for `video` now (upload only when its question is given)."""
+    state = video.state if video is not None else None
+    return Controls(
+        busy=state in BUSY,
+        failed=state == S.FAILED,
+        previewable=state in HAS_OUTPUTS,
+        badge=BADGE.get(state, "new"),
+        can_upload=question is not None and may_upload(question, video, user),
+        can_retry=RETRY.allows(video, user),
+        can_publish=PUBLISH.allows(video, user),
+    )
