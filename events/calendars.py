@@ -43,16 +43,18 @@ def event_uid(event: Event) -> str:
 
 
 def event_location(event: Event) -> str:
-    parts = [event.venue, event.address, event.city]
+    text = event.i18n
+    parts = [text.venue, text.address, event.city]
     return ", ".join(part.strip() for part in parts if part and part.strip())
 
 
 def _description(event: Event, page_url: str) -> str:
     lines = []
-    if event.description:
-        lines.append(event.description.strip())
-    if event.speaker_list:
-        lines.append(_("Speakers:") + " " + "; ".join(event.speaker_list))
+    text = event.i18n
+    if text.description:
+        lines.append(text.description.strip())
+    if text.speaker_list:
+        lines.append(_("Speakers:") + " " + "; ".join(text.speaker_list))
     close = timezone.localtime(event.questions_close_at, ZoneInfo(event.time_zone))
     lines.append(
         _("Questions accepted until %(date)s.") % {"date": date_format(close, "DATETIME_FORMAT")}
@@ -69,7 +71,7 @@ def ical_event(event: Event, *, page_url: str) -> icalendar.Event:
     vevent.add("dtstamp", event.updated_at.astimezone(ZoneInfo("UTC")))
     vevent.add("created", event.created_at.astimezone(ZoneInfo("UTC")))
     vevent.add("last-modified", event.updated_at.astimezone(ZoneInfo("UTC")))
-    vevent.add("summary", event.title)
+    vevent.add("summary", event.i18n.title)
     local = ZoneInfo(event.time_zone)
     vevent.add("dtstart", event.starts_at.astimezone(local))
     vevent.add("dtend", event.ends_at.astimezone(local))

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -31,6 +32,45 @@ class Theme(models.Model):
         return translations.get(get_language() or "", translations.get(language, self.name))
 
 
+# What an event's organisers may write in each language; French lives in the fields themselves.
+EVENT_TRANSLATED_FIELDS = ("title", "venue", "address", "speakers", "description")
+
+
+class LocalizedText(str):
+    """A text and the language it is really in: the page's, or French when nobody translated it
+    (templates mark it `lang="{{ text.language }}"`)."""
+
+    language: str
+
+    def __new__(cls, text: str, language: str) -> "LocalizedText":
+        localized = super().__new__(cls, text)
+        localized.language = language
+        return localized
+
+
+def _speaker_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class EventText:
+    """An event's translatable texts in one language, French where no translation was given:
+    `event.i18n.title`, `event.i18n.speaker_list`."""
+
+    def __init__(self, event: "Event", language: str) -> None:
+        self._event = event
+        self._language = language
+
+    def __getattr__(self, name: str) -> LocalizedText:
+        if name not in EVENT_TRANSLATED_FIELDS:
+            raise AttributeError(name)
+        return self._event.translated(name, self._language)
+
+    @property
+    def speaker_list(self) -> list[LocalizedText]:
+        speakers = self.speakers
+        return [LocalizedText(line, speakers.language) for line in _speaker_lines(speakers)]
+
+
 class EventQuerySet(models.QuerySet):
     def published(self) -> "EventQuerySet":
         return self.filter(is_published=True)
@@ -58,6 +98,8 @@ class Event(models.Model):
     )
     themes = models.ManyToManyField(Theme, related_name="events", verbose_name=_("themes"))
     description = models.TextField(_("description"), blank=True)
+    # {"en": {"title": "…", "venue": "…", …}, "ar": {…}}; French lives in the fields above.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     image = models.ImageField(_("image"), upload_to="events/", blank=True)
     image_alt = models.CharField(_("image description"), max_length=200, blank=True)
     questions_open_at = models.DateTimeField(_("questions accepted from"))
@@ -103,4 +145,17 @@ class Event(models.Model):
 
     @property
     def speaker_list(self) -> list[str]:
-        return [line.strip() for line in self.speakers.splitlines() if line.strip()]
+        return _speaker_lines(self.speakers)
+
+    def translated(self, field: str, language: str | None = None) -> LocalizedText:
+        """`field` in `language` (default: the active one), or the French text if not given."""
+        language = language or get_language() or settings.LANGUAGE_CODE
+        text = (self.translations or {}).get(language.lower(), {}).get(field, "").strip()
+        if text and language != settings.LANGUAGE_CODE:
+            return LocalizedText(text, language)
+        return LocalizedText(getattr(self, field), settings.LANGUAGE_CODE)
+
+    @property
+    def i18n(self) -> EventText:
+        """The event's texts in the active language (French where not translated)."""
+        return EventText(self, get_language() or settings.LANGUAGE_CODE)

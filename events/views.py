@@ -48,7 +48,7 @@ def event_page_url(event: Event) -> str:
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """One event as an .ics file that "Add to my calendar" downloads."""
     event = get_object_or_404(Event.objects.published().prefetch_related("themes"), slug=slug)
-    body = build_calendar([event], name=event.title, page_url_for=event_page_url)
+    body = build_calendar([event], name=event.i18n.title, page_url_for=event_page_url)
     response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return response

@@ -74,6 +74,28 @@ SPEAKERS = (
 )
 
 
+SPEAKERS_TRANSLATED = {
+    "en": "Spokesperson of the Ministry for Europe and Foreign Affairs\n"
+    "Ambassador, Permanent Representative to the European Union\n"
+    "Director of Policy Planning",
+    "ar": "المتحدث باسم وزارة أوروبا والشؤون الخارجية\n"
+    "السفير، المندوب الدائم لدى الاتحاد الأوروبي\n"
+    "مديرة الاستشراف",
+}
+
+
+def event_translations(title: dict[str, str], venue: dict[str, str] | None = None) -> dict:
+    """Some events are translated (English, Arabic, Chinese); the others show French."""
+    translations: dict[str, dict[str, str]] = {}
+    for language, text in title.items():
+        translations[language] = {"title": text}
+        if language in SPEAKERS_TRANSLATED:
+            translations[language]["speakers"] = SPEAKERS_TRANSLATED[language]
+        if venue and language in venue:
+            translations[language]["venue"] = venue[language]
+    return translations
+
+
 def event_specs(now=None) -> list[dict]:
     """Past, current (window open) and upcoming events in several regions."""
     now = now or timezone.now()
@@ -86,6 +108,14 @@ def event_specs(now=None) -> list[dict]:
             "region": "HDF",
             "venue": "Palais des Beaux-Arts",
             "address": "Place de la République",
+            "translations": event_translations(
+                {
+                    "en": "Europe facing crises",
+                    "ar": "أوروبا في مواجهة الأزمات",
+                    "zh-hans": "面对危机的欧洲",
+                },
+                {"en": "Palace of Fine Arts", "ar": "قصر الفنون الجميلة"},
+            ),
             "starts_at": now - 40 * day,
             "questions_open_at": now - 70 * day,
         },
@@ -95,6 +125,15 @@ def event_specs(now=None) -> list[dict]:
             "city": "Rennes",
             "region": "BRE",
             "venue": "Les Champs Libres",
+            "translations": event_translations(
+                {
+                    "en": "Climate diplomacy",
+                    "de": "Klimadiplomatie",
+                    "es": "Diplomacia climática",
+                    "ar": "دبلوماسية المناخ",
+                    "zh-hans": "气候外交",
+                }
+            ),
             "address": "10 cours des Alliés",
             "starts_at": now - 10 * day,
             "questions_open_at": now - 40 * day,
@@ -105,6 +144,14 @@ def event_specs(now=None) -> list[dict]:
             "city": "Lyon",
             "region": "ARA",
             "venue": "Hôtel de Région",
+            "translations": event_translations(
+                {
+                    "en": "International peace and security",
+                    "ar": "السلم والأمن الدوليان",
+                    "es": "Paz y seguridad internacionales",
+                },
+                {"en": "Regional Council building", "ar": "مقر المجلس الإقليمي"},
+            ),
             "address": "1 esplanade François-Mitterrand",
             "starts_at": now + 5 * day,
             "questions_open_at": now - 20 * day,

@@ -169,11 +169,11 @@ class EventAnswersFeed(AnswersFeed):
         return {"slug": event.slug}
 
     def title(self, event: Event) -> str:
-        return _("Video answers — %(event)s") % {"event": event.title}
+        return _("Video answers — %(event)s") % {"event": event.i18n.title}
 
     def description(self, event: Event) -> str:
         return _("The spokesperson’s video answers to the questions asked for %(event)s.") % {
-            "event": event.title
+            "event": event.i18n.title
         }
 
     def link(self, event: Event) -> str:

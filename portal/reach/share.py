@@ -119,9 +119,10 @@ def _event_image(card: ShareCard, event: Event) -> None:
 
 def event_card(event: Event, url: str) -> ShareCard:
     locale, alternates = _locales()
-    description = event.description or ", ".join(filter(None, [event.venue, event.city]))
+    text = event.i18n
+    description = text.description or ", ".join(filter(None, [text.venue, event.city]))
     card = ShareCard(
-        title=event.title,
+        title=text.title,
         description=Truncator(description).chars(DESCRIPTION_LENGTH),
         url=absolute(url),
         locale=locale,

@@ -26,7 +26,7 @@ def _feeds(event=None, theme=None) -> list[dict]:
     """Feed discovery links: the answers of one event or theme, or all answers."""
     if event is not None:
         names, kwargs = ("feeds:event_rss", "feeds:event_atom"), {"slug": event.slug}
-        scope = f" — {event.title}"
+        scope = f" — {event.i18n.title}"
     elif theme is not None:
         names, kwargs = ("feeds:theme_rss", "feeds:theme_atom"), {"slug": theme.slug}
         scope = f" — {theme.localized_name}"
