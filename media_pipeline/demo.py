@@ -1,6 +1,5 @@
 """A demo answer made of a generated clip that goes through the real pipeline (for seed_demo)."""
 
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event
-from media_pipeline import services, workflow
+from media_pipeline import processes, services, workflow
 from media_pipeline.models import AnswerVideo
 from questions.models import Question, QuestionState
 
@@ -42,7 +41,7 @@ def make_test_pattern(
 ) -> Path:
     """ffmpeg's moving test pattern with a 440 Hz tone, H.264 + AAC in MP4: a real camera-like
     file. Shared by seed_demo, the browser tests and the benchmarks."""
-    subprocess.run(
+    processes.run(
         [
             settings.FFMPEG_BINARY,
             *("-hide_banner", "-loglevel", "error", "-y"),

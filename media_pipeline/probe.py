@@ -1,43 +1,68 @@
 """ffprobe a local file and decide whether it is a video we accept.
 
-Hostile files are expected: ffprobe only reads local files (`-protocol_whitelist file`), runs under
-a timeout, and a file is judged by what ffprobe says it is, never by its name.
+Hostile files are expected. ffprobe (and ffmpeg after it) reads only local files
+(`-protocol_whitelist file`) and only through the demuxers of the containers we accept
+(`-format_whitelist`): a playlist or manifest (HLS, DASH, ffconcat, IMF, SDP...) is refused by
+name right after ffmpeg's format detection, before its demuxer runs, so the files or URLs it names
+are never opened, whatever its first bytes or extension. Each run has a timeout and dies with its
+parent. A file is judged by what ffprobe says it is, never by its name.
 """
 
 import json
-import subprocess
+import math
+import re
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
+from subprocess import TimeoutExpired
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from media_pipeline import processes
 from media_pipeline.exceptions import InvalidMedia
 
-# Formats that reference other files or URLs: a "video" that is really a list of other things.
-PLAYLIST_FORMATS = {"hls", "applehttp", "concat", "ffconcat", "dash", "webm_dash_manifest", "smil"}
+# The demuxers (ffmpeg's names) of what a press team uploads: phones and cameras (MP4, MOV, 3GP),
+# editing and screen-recording software (MP4, MOV, MKV, WebM, AVI), camcorders (AVCHD .mts/.m2ts
+# in MPEG-TS, MPEG-PS .mpg) and broadcast cameras and exports (MXF). "mov" is the demuxer of
+# mov,mp4,m4a,3gp,3g2,mj2, "matroska" of matroska,webm. None of them opens another file: MOV's
+# external data references stay off (ffmpeg's `enable_drefs` default).
+ACCEPTED_DEMUXERS = ("mov", "matroska", "avi", "mpegts", "mpeg", "mxf")
+FORMAT_WHITELIST = ",".join(ACCEPTED_DEMUXERS)
+# ffmpeg's log line when the detected format is not allowed; the prefix names the demuxer.
+REFUSED_FORMAT = re.compile(r"\[([\w,]+) @ 0x[0-9a-f]+\] Format not on whitelist")
+# Formats that name other files or network streams: refused by the allow-list, named in the reason.
+REFERENCE_FORMATS = {
+    "hls",
+    "applehttp",
+    "dash",
+    "concat",
+    "imf",
+    "sdp",
+    "rtsp",
+    "rtp",
+    "sap",
+    "vobsub",
+    "webm_dash_manifest",
+}
 # Still images and image sequences: one frame with no real duration.
 IMAGE_FORMATS = {"image2", "gif", "apng", "webp", "ico", "bmp", "tiff", "svg"}
-# Containers that cameras, phones and editing software produce.
-ACCEPTED_FORMATS = {
-    "mov",
-    "mp4",
-    "m4a",
-    "3gp",
-    "3g2",
-    "mj2",
-    "matroska",
-    "webm",
-    "avi",
-    "mpegts",
-    "mpeg",
-    "flv",
-    "asf",
-    "mxf",
-    "ogg",
-    "dv",
-}
+# Words of text playlists and manifests ffmpeg has no demuxer for (M3U, PLS, HDS, Smooth
+# Streaming, SMIL): only used to word the reason once ffprobe has refused the file.
+PLAYLIST_WORDS = (
+    b"#extm3u",
+    b"[playlist]",
+    b"ffconcat",
+    b"file '",
+    b"<mpd",
+    b"<smil",
+    b"<manifest",
+    b"<smoothstreamingmedia",
+    b"<compositionplaylist",
+    b"http://",
+    b"https://",
+    b"file:",
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +93,8 @@ def run_ffprobe(path: Path) -> dict:
         "error",
         "-protocol_whitelist",
         "file",
+        "-format_whitelist",
+        FORMAT_WHITELIST,
         "-print_format",
         "json",
         "-show_format",
@@ -75,17 +102,14 @@ def run_ffprobe(path: Path) -> dict:
         str(path),
     ]
     try:
-        completed = subprocess.run(
+        completed = processes.run(
             command, capture_output=True, timeout=settings.MEDIA_PROBE_TIMEOUT_SECONDS, check=False
         )
-    except subprocess.TimeoutExpired as error:
+    except TimeoutExpired as error:
         raise InvalidMedia(_("The file took too long to analyse."), log=str(error)) from error
     log = completed.stderr.decode("utf-8", "replace")[-4000:]
     if completed.returncode != 0:
-        raise InvalidMedia(
-            _("The file could not be read as a video: it is damaged, truncated or not a video."),
-            log=log,
-        )
+        raise InvalidMedia(unreadable_reason(path, log), log=log)
     try:
         return json.loads(completed.stdout) | {"_log": log}
     except json.JSONDecodeError as error:
@@ -99,8 +123,6 @@ def probe_file(path: Path) -> ProbeFacts:
         raise InvalidMedia(_("The file is empty."))
     if size > settings.MEDIA_MAX_UPLOAD_BYTES:
         raise InvalidMedia(_("The file is larger than the allowed size."))
-    if looks_like_a_playlist(path):
-        raise InvalidMedia(PLAYLIST_REASON())
     data = run_ffprobe(path)
     log = data.pop("_log", "")
     format_info = data.get("format") or {}
@@ -134,28 +156,42 @@ def PLAYLIST_REASON() -> str:  # noqa: N802 - a constant, translated when used
     return _("The file is a playlist or a manifest, not a video: upload the video itself.")
 
 
-# Text formats that point at other files: refused before any demuxer opens them.
-PLAYLIST_SIGNATURES = (b"#EXTM3U", b"ffconcat", b"file '", b"<?xml", b"<MPD", b"<smil")
+def unreadable_reason(path: Path, log: str) -> str:
+    """Why ffprobe refused the file, in words: the format it detected, and what the bytes say."""
+    refused = REFUSED_FORMAT.search(log)
+    format_name = refused.group(1) if refused else ""
+    names = set(format_name.split(","))
+    if names & REFERENCE_FORMATS or looks_like_a_playlist(path):
+        return PLAYLIST_REASON()
+    if names & IMAGE_FORMATS or any(name.endswith("_pipe") for name in names):
+        return _("The file is an image, not a video.")
+    if format_name:
+        return format_reason(format_name)
+    return _("The file could not be read as a video: it is damaged, truncated or not a video.")
 
 
 def looks_like_a_playlist(path: Path) -> bool:
     with open(path, "rb") as handle:
-        head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(PLAYLIST_SIGNATURES)
+        head = handle.read(4096).lower()
+    return b"\0" not in head and any(word in head for word in PLAYLIST_WORDS)
+
+
+def format_reason(format_name: str) -> str:
+    return _(
+        "This file format (%(format)s) is not accepted: use MP4, MOV, MKV, WebM, AVI, MPEG-TS, "
+        "MPEG-PS or MXF."
+    ) % {"format": format_name or "?"}
 
 
 def check_format(format_name: str, log: str) -> None:
-    names = set(format_name.split(","))
-    if names & PLAYLIST_FORMATS:
-        raise InvalidMedia(PLAYLIST_REASON(), log=log)
-    if names & IMAGE_FORMATS or any(name.endswith("_pipe") for name in names):
-        raise InvalidMedia(_("The file is an image, not a video."), log=log)
-    if not names & ACCEPTED_FORMATS:
-        raise InvalidMedia(
-            _("This file format (%(format)s) is not accepted: use MP4, MOV, MKV or WebM.")
-            % {"format": format_name or "?"},
-            log=log,
-        )
+    """ffprobe applied the allow-list; this holds if FFPROBE_BINARY is something else."""
+    if not set(format_name.split(",")) & set(ACCEPTED_DEMUXERS):
+        raise InvalidMedia(format_reason(format_name), log=log)
+
+
+def demuxer_of(facts: ProbeFacts) -> str:
+    """The accepted demuxer that read the file, for ffmpeg's `-f`."""
+    return next(name for name in facts.format_name.split(",") if name in ACCEPTED_DEMUXERS)
 
 
 def first_stream(streams: list[dict], codec_type: str) -> dict | None:
@@ -197,27 +233,48 @@ def frame_rate(video: dict) -> float:
     return 0.0
 
 
+def duration_text(seconds: int) -> str:
+    """3725 → "1 h 02 min 05 s", 125 → "2 min 05 s", 45 → "45 s"; whole minutes: "60 min"."""
+    minutes, secs = divmod(seconds, 60)
+    if seconds >= 60 and not secs:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return _("%(hours)d h %(minutes)02d min %(seconds)02d s") % {
+            "hours": hours,
+            "minutes": minutes,
+            "seconds": secs,
+        }
+    if minutes:
+        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": secs}
+    return _("%(seconds)d s") % {"seconds": secs}
+
+
 def check_limits(facts: ProbeFacts, log: str) -> None:
     if facts.duration <= 0:
         raise InvalidMedia(_("The video's duration could not be determined."), log=log)
-    if facts.duration > settings.MEDIA_MAX_DURATION_SECONDS:
+    limit = settings.MEDIA_MAX_DURATION_SECONDS
+    if facts.duration > limit:
         raise InvalidMedia(
-            _("The video lasts %(duration)d minutes; the limit is %(limit)d minutes.")
-            % {
-                "duration": round(facts.duration / 60),
-                "limit": settings.MEDIA_MAX_DURATION_SECONDS // 60,
-            },
+            _("The video lasts %(duration)s; the limit is %(limit)s.")
+            # Rounded up: a video over the limit never reads as equal to it.
+            % {"duration": duration_text(math.ceil(facts.duration)), "limit": duration_text(limit)},
             log=log,
         )
     if facts.width <= 0 or facts.height <= 0:
         raise InvalidMedia(_("The video's picture size could not be determined."), log=log)
-    if max(facts.width, facts.height) > max(settings.MEDIA_MAX_WIDTH, settings.MEDIA_MAX_HEIGHT):
+    # Each side against its own limit, as displayed (a portrait phone video is taller than wide).
+    if facts.width > settings.MEDIA_MAX_WIDTH or facts.height > settings.MEDIA_MAX_HEIGHT:
         raise InvalidMedia(
-            _("The picture (%(width)d×%(height)d) is larger than the limit (%(max)d pixels).")
+            _(
+                "The picture (%(width)d×%(height)d) is larger than the limit (%(max_width)d "
+                "pixels wide, %(max_height)d pixels high)."
+            )
             % {
                 "width": facts.width,
                 "height": facts.height,
-                "max": max(settings.MEDIA_MAX_WIDTH, settings.MEDIA_MAX_HEIGHT),
+                "max_width": settings.MEDIA_MAX_WIDTH,
+                "max_height": settings.MEDIA_MAX_HEIGHT,
             },
             log=log,
         )

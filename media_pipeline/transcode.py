@@ -18,8 +18,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from media_pipeline import processes
 from media_pipeline.exceptions import TranscodeFailed
-from media_pipeline.probe import ProbeFacts
+from media_pipeline.probe import FORMAT_WHITELIST, ProbeFacts, demuxer_of
 
 MASTER_PLAYLIST = "master.m3u8"
 MP4_NAME = "video.mp4"
@@ -86,7 +87,13 @@ def gop_frames(fps: float) -> int:
 
 
 def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Rung]) -> list[str]:
-    source_input = ffmpeg.input(str(source), protocol_whitelist="file")
+    # The demuxer ffprobe accepted, pinned, and the allow-list again: see media_pipeline.probe.
+    source_input = ffmpeg.input(
+        str(source),
+        protocol_whitelist="file",
+        format_whitelist=FORMAT_WHITELIST,
+        f=demuxer_of(facts),
+    )
     mp4_rung = next((rung for rung in rungs if rung.height <= MP4_MAX_HEIGHT), rungs[-1])
     branches = source_input.video.filter_multi_output("split", len(rungs) + 2)
     gop = gop_frames(facts.fps)
@@ -160,8 +167,8 @@ def run_ffmpeg(
 ) -> tuple[str, float]:
     """Run ffmpeg, report progress (0-100) as it goes; return (log tail, encoded seconds)."""
     with tempfile.TemporaryFile() as stderr:
-        # Same process group as the worker: killing the worker's group kills ffmpeg too.
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
+        # Dies with this process (even SIGKILLed); the timer below bounds its run.
+        process = processes.popen(command, stdout=subprocess.PIPE, stderr=stderr)
         timed_out = threading.Event()
 
         def stop_on_timeout() -> None:

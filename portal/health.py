@@ -1,7 +1,6 @@
 """Dependency checks behind /healthz: each returns None when usable, or a short error text."""
 
 import shutil
-import subprocess
 import uuid
 from collections.abc import Callable
 
@@ -10,6 +9,8 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
+
+from media_pipeline import processes
 
 
 def check_database() -> None:
@@ -44,7 +45,7 @@ def check_ffmpeg() -> None:
         path = shutil.which(binary)
         if path is None:
             raise RuntimeError(f"{binary} not found")
-        subprocess.run([path, "-version"], capture_output=True, check=True, timeout=10)
+        processes.run([path, "-version"], capture_output=True, check=True, timeout=10)
 
 
 CHECKS: dict[str, Callable[[], None]] = {

@@ -4,10 +4,10 @@
 set -euo pipefail
 packages=(ffmpeg)
 case "${1:-run}" in
-  test) packages+=(chromium gettext espeak-ng) ;;
+  test) packages+=(chromium gettext espeak-ng strace) ;;  # strace: proves probes open no other file
   bench) packages+=(gettext wrk espeak-ng) ;;
 esac
-binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; wrk) echo wrk ;; espeak-ng) echo espeak-ng ;; esac; }
+binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; wrk) echo wrk ;; espeak-ng) echo espeak-ng ;; strace) echo strace ;; esac; }
 
 missing=()
 for package in "${packages[@]}"; do
