@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 import webvtt
+from django.utils import translation
 
 from media_pipeline.exceptions import SpeechFailed
 from media_pipeline.speech import Word
@@ -29,6 +30,13 @@ SENTENCES = [
 ]
 PAUSE = 1.2
 TOLERANCE = 0.3  # seconds: espeak-ng's own silence at both ends of a sentence
+
+
+@pytest.fixture(autouse=True)
+def english_reasons():
+    """Reasons are matched in English; the portal speaks French by default (now translated)."""
+    with translation.override("en"):
+        yield
 
 
 def words_of(text: str) -> list[str]:
