@@ -4,10 +4,12 @@
 set -euo pipefail
 packages=(ffmpeg)
 case "${1:-run}" in
-  test) packages+=(chromium gettext espeak-ng strace) ;;  # strace: proves probes open no other file
+  # strace: proves probes open no other file; Java and npm: the Nu HTML Checker (tests/standards)
+  test) packages+=(chromium gettext espeak-ng strace default-jre-headless npm) ;;
   bench) packages+=(gettext wrk espeak-ng) ;;
 esac
-binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; wrk) echo wrk ;; espeak-ng) echo espeak-ng ;; strace) echo strace ;; esac; }
+binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; wrk) echo wrk ;; espeak-ng) echo espeak-ng ;;
+  strace) echo strace ;; default-jre-headless) echo java ;; npm) echo npm ;; esac; }
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,8 +1,11 @@
 """The citizens' pages in a real browser: axe-clean (with form errors too), live character count."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory
@@ -60,3 +63,20 @@ def test_the_character_count_follows_typing(desktop, event):
     desktop.locator("#question-text").fill("Bonjour")
     counter = desktop.locator("#question-text-count")
     counter.filter(has_text="7 characters out of 1500").wait_for()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_phone_menu_opens_as_a_named_dialog(phone, event, language):
+    """The markup names nothing (a name on a plain div is invalid HTML); DSFR's script makes the
+    opened menu a dialog named by its button, and the page stays axe-clean with it open."""
+    phone.goto(url_in(language, "home"))
+    phone.locator("#header-menu-button").click()
+    menu = phone.locator("#header-menu-modal")
+    expect(menu).to_have_attribute("role", "dialog")
+    expect(menu).to_have_attribute("aria-modal", "true")
+    name = menu.evaluate(
+        "menu => document.getElementById(menu.getAttribute('aria-labelledby'))?.textContent"
+    )
+    assert name and name.strip()
+    expect(menu.get_by_role("link", name=re.compile("Accueil|الرئيسية"))).to_be_visible()
+    assert_accessible(phone)
