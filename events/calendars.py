@@ -98,7 +98,8 @@ def build_calendar(
     calendar.add("name", name)
     calendar.add("x-wr-timezone", "Europe/Paris")
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    # An X- property has no known type: without vDuration it would be written as "6:00:00".
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
     for event in events:
         calendar.add_component(ical_event(event, page_url=page_url_for(event)))
     calendar.add_missing_timezones()

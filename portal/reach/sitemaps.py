@@ -1,12 +1,13 @@
 """Sitemaps of public pages in every language, each URL with its hreflang alternates."""
 
+from datetime import datetime
 from math import ceil
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 
 from portal.reach.selectors import sitemap_events, sitemap_questions
@@ -59,6 +60,37 @@ class MultilingualSitemap(Sitemap):
     def paginator(self) -> Paginator:
         return Paginator(ItemsInEachLanguage(self.items(), self._languages()), self.limit)
 
+    def url_count_and_lastmod(self) -> tuple[int, datetime | None]:
+        """For the index: counted in the database rather than by loading every item."""
+        stats = self.items().aggregate(count=Count("pk"), lastmod=Max("updated_at"))
+        return stats["count"] * len(self._languages()), stats["lastmod"]
+
+
+class PageSitemap(MultilingualSitemap):
+    """The portal's own pages, by URL name, with how often they change."""
+
+    pages = {
+        "home": "daily",
+        "questions:search": "daily",  # without a query: the index of public questions
+        "privacy": "monthly",
+        "legal_notice": "monthly",
+        "accessibility": "monthly",
+    }
+    lastmod = None  # written in templates: no date worth announcing
+    paginator = Sitemap.paginator  # a handful of pages: Django's own
+
+    def items(self) -> list[str]:
+        return list(self.pages)
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+    def changefreq(self, name: str) -> str:
+        return self.pages[name]
+
+    def url_count_and_lastmod(self) -> tuple[int, datetime | None]:
+        return len(self.pages) * len(self._languages()), None
+
 
 class EventSitemap(MultilingualSitemap):
     changefreq = "daily"
@@ -82,4 +114,4 @@ class QuestionSitemap(MultilingualSitemap):
         return question.get_absolute_url()
 
 
-SITEMAPS = {"events": EventSitemap, "questions": QuestionSitemap}
+SITEMAPS = {"pages": PageSitemap, "events": EventSitemap, "questions": QuestionSitemap}

@@ -2,7 +2,6 @@ from math import ceil
 
 from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -22,11 +21,14 @@ from portal.security import allow_framing
 @cache_control(public=True, max_age=24 * 3600)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap_url = settings.SITE_URL + reverse("reach:sitemap")
+    # Plain prefixes, one per language: wildcards (`/*/staff/`) are an extension that some
+    # parsers (Python's urllib.robotparser among them) read as a literal path.
+    staff = [f"Disallow: /{code}/staff/" for code, _name in settings.LANGUAGES]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /i18n/",
-        "Disallow: /*/staff/",  # the spokesperson staff's pages, behind a login anyway
+        *staff,  # the spokesperson staff's pages, behind a login anyway
         f"Sitemap: {sitemap_url}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
@@ -39,12 +41,11 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        stats = sitemap.items().aggregate(count=Count("pk"), lastmod=Max("updated_at"))
-        url_count = stats["count"] * len(sitemap._languages())
+        url_count, lastmod = sitemap.url_count_and_lastmod()
         url = settings.SITE_URL + reverse("reach:sitemap_section", kwargs={"section": section})
         for page in range(1, max(1, ceil(url_count / sitemap.limit)) + 1):
             location = url if page == 1 else f"{url}?p={page}"
-            entries.append(SitemapIndexItem(location, stats["lastmod"]))
+            entries.append(SitemapIndexItem(location, lastmod))
     return TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
     )

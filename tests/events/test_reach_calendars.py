@@ -157,6 +157,20 @@ def test_calendar_feed_lists_published_upcoming_events_soonest_first(client):
     assert response["Content-Disposition"].startswith("inline")
 
 
+def test_calendar_feed_says_how_often_to_refresh_as_icalendar_durations(client):
+    """REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (read by Outlook) are both RFC 5545
+    durations, not Python's "6:00:00"."""
+    EventFactory()
+
+    response = client.get(calendar_url())
+
+    lines = response.content.decode().split("\r\n")
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in lines
+    assert "X-PUBLISHED-TTL:PT6H" in lines
+    ttl = parse(response)["X-PUBLISHED-TTL"]
+    assert icalendar.vDuration.from_ical(str(ttl)) == timedelta(hours=6)
+
+
 def test_calendar_feed_never_contains_citizens_emails(client):
     event = EventFactory(description="Venez nombreux.")
     QuestionFactory(event=event, email="secret.citoyen@example.org")

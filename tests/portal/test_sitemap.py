@@ -1,13 +1,16 @@
 """Sitemap index, sections with hreflang alternates, and robots.txt, parsed as a crawler would."""
 
 import xml.etree.ElementTree as ET
+from urllib.robotparser import RobotFileParser
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
 
 from questions.models import QuestionState
-from tests.factories import QuestionFactory
+from tests.factories import EventFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -39,9 +42,48 @@ def test_robots_txt_points_at_the_sitemap(client):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
-    assert "Disallow: /admin/" in lines
-    assert "Disallow: /*/staff/" in lines
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
+
+
+def robots_parser(client) -> RobotFileParser:
+    """Python's standard parser, which reads no wildcard: the rules must be plain prefixes."""
+    parser = RobotFileParser()
+    parser.parse(client.get("/robots.txt").content.decode().splitlines())
+    return parser
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_robots_txt_keeps_crawlers_off_staff_and_admin_pages_in_every_language(client, language):
+    parser = robots_parser(client)
+    with translation.override(language):
+        closed = [
+            reverse("media_pipeline:staff"),
+            reverse("media_pipeline:upload_create"),
+            reverse("media_pipeline:video_status", kwargs={"video_id": 1}),
+        ]
+    closed += ["/admin/", "/admin/questions/question/", "/i18n/setlang/"]
+    for crawler in ("*", "Googlebot", "Bingbot"):
+        for path in closed:
+            assert not parser.can_fetch(crawler, SITE + path), f"{crawler} may fetch {path}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_robots_txt_lets_crawlers_read_the_public_pages(client, language):
+    event = EventFactory(slug="lille")
+    question = QuestionFactory(event=event, state=QuestionState.APPROVED)
+    parser = robots_parser(client)
+    with translation.override(language):
+        public = [
+            reverse("home"),
+            reverse("events:list"),
+            reverse("events:detail", kwargs={"slug": event.slug}),
+            question.get_absolute_url(),
+            reverse("questions:search"),
+            reverse("privacy"),
+        ]
+    public += ["/sitemap.xml", f"/embed/{question.public_id}/", "/robots.txt"]
+    for path in public:
+        assert parser.can_fetch("*", SITE + path), f"crawlers may not fetch {path}"
 
 
 def test_public_questions_are_listed_in_every_language_with_alternates(client):
@@ -75,8 +117,6 @@ def test_public_questions_are_listed_in_every_language_with_alternates(client):
 
 
 def test_published_events_are_listed_in_every_language(client):
-    from tests.factories import EventFactory
-
     shown = EventFactory(slug="lille")
     EventFactory(slug="brouillon", is_published=False)
 
@@ -123,3 +163,38 @@ def test_sitemap_index_pages_large_sections(client, settings, monkeypatch):
         u.findtext(f"{SM}loc") for page in (page_one, page_two) for u in page.findall(f"{SM}url")
     ]
     assert len(locs) == len(set(locs)) == 3 * len(LANGUAGES)
+
+
+def test_the_portal_pages_are_listed_in_every_language_with_alternates(client):
+    pages = ["/", "/questions/", "/privacy/", "/legal-notice/", "/accessibility/"]
+
+    assert f"{SITE}/sitemap-pages.xml" in section_urls(client)
+    root = get_xml(client, "/sitemap-pages.xml")
+
+    entries = {entry.findtext(f"{SM}loc"): entry for entry in root.findall(f"{SM}url")}
+    assert sorted(entries) == sorted(
+        f"{SITE}/{language}{page}" for language in LANGUAGES for page in pages
+    )
+    for page in pages:
+        alternates = {
+            link.get("hreflang"): link.get("href")
+            for link in entries[f"{SITE}/ar{page}"].findall(f"{XHTML}link")
+        }
+        assert alternates == {
+            **{language: f"{SITE}/{language}{page}" for language in LANGUAGES},
+            "x-default": f"{SITE}{page}",
+        }
+    assert entries[f"{SITE}/fr/"].findtext(f"{SM}changefreq") == "daily"
+
+
+def test_every_url_in_the_sitemaps_answers_200(client):
+    """What the sitemaps list is a real, public page (the x-default alternates redirect)."""
+    QuestionFactory(state=QuestionState.APPROVED)
+    locations = [
+        loc.text
+        for section in section_urls(client)
+        for loc in get_xml(client, section.removeprefix(SITE)).iter(f"{SM}loc")
+    ]
+    assert len(locations) == (5 + 2) * len(LANGUAGES)  # 5 pages, 1 event, 1 question
+    for location in locations:
+        assert client.get(location.removeprefix(SITE)).status_code == 200, location
