@@ -75,6 +75,7 @@ class PageSitemap(MultilingualSitemap):
         "privacy": "monthly",
         "legal_notice": "monthly",
         "accessibility": "monthly",
+        "open_data": "monthly",
     }
     lastmod = None  # written in templates: no date worth announcing
     paginator = Sitemap.paginator  # a handful of pages: Django's own

@@ -166,7 +166,7 @@ def test_sitemap_index_pages_large_sections(client, settings, monkeypatch):
 
 
 def test_the_portal_pages_are_listed_in_every_language_with_alternates(client):
-    pages = ["/", "/questions/", "/privacy/", "/legal-notice/", "/accessibility/"]
+    pages = ["/", "/questions/", "/privacy/", "/legal-notice/", "/accessibility/", "/open-data/"]
 
     assert f"{SITE}/sitemap-pages.xml" in section_urls(client)
     root = get_xml(client, "/sitemap-pages.xml")
@@ -195,6 +195,6 @@ def test_every_url_in_the_sitemaps_answers_200(client):
         for section in section_urls(client)
         for loc in get_xml(client, section.removeprefix(SITE)).iter(f"{SM}loc")
     ]
-    assert len(locations) == (5 + 2) * len(LANGUAGES)  # 5 pages, 1 event, 1 question
+    assert len(locations) == (6 + 2) * len(LANGUAGES)  # 6 pages, 1 event, 1 question
     for location in locations:
         assert client.get(location.removeprefix(SITE)).status_code == 200, location

@@ -82,6 +82,7 @@ def public_pages(language: str, site: dict) -> dict[str, tuple[str, int]]:
         "privacy": (url_in(language, "privacy"), 200),
         "legal-notice": (url_in(language, "legal_notice"), 200),
         "accessibility": (url_in(language, "accessibility"), 200),
+        "open-data": (url_in(language, "open_data"), 200),
         "check-inbox": (url_in(language, "questions:check_inbox"), 200),
         "confirm": (url_in(language, "questions:confirm", token=site["token"]), 200),
         "confirm-forged": (url_in(language, "questions:confirm", token="forged"), 400),
