@@ -164,3 +164,17 @@ def test_the_framed_embed_plays_the_answer_with_hls_js(desktop, live_server, ans
     assert video.evaluate("video => video.currentTime") > 0.5
     assert video.evaluate("video => video.error") is None
     assert video.get_attribute("data-playback") == "hls.js"  # no fallback to the MP4 was needed
+
+
+def test_the_embed_shows_the_player_and_its_link_back_only(desktop, answered):
+    """The transcript and the duration line stay on the question's page."""
+    video = answered.answer_video
+    video.transcript = "La France agit avec ses partenaires."
+    video.save(update_fields=["transcript"])
+
+    desktop.goto(f"/embed/{answered.public_id}/?lang=fr")
+
+    expect(desktop.locator("video")).to_be_visible()
+    expect(desktop.get_by_role("link", name=answered.title)).to_be_visible()
+    expect(desktop.locator(".fr-accordion")).to_be_hidden()
+    expect(desktop.locator("figcaption")).to_be_hidden()
