@@ -3,6 +3,10 @@ like the application's (LOG_FORMAT). Command-line options (Procfile) add to thes
 
 import os
 
+# No control socket (gunicorn 24+): nothing uses it, and every gunicorn of a user would share
+# $HOME/.gunicorn/gunicorn.ctl (make run, the tests and the benchmarks run several at once).
+control_socket_disable = True
+
 if (
     os.environ.get("LOG_FORMAT", "json" if os.environ.get("DJANGO_DEBUG") == "false" else "")
     == "json"

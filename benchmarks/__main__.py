@@ -44,6 +44,9 @@ def configure_environment() -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
+        # Explicit: production mode refuses to start without EMAIL_URL; the burst's e-mails are
+        # printed, not sent.
+        "EMAIL_URL": "consolemail://",
         # As in production, behind one reverse proxy: the burst's citizens have their own IPs.
         "TRUSTED_PROXY_COUNT": "1",
     }

@@ -16,5 +16,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from portal import checks  # noqa: F401 - registers the deploy checks
+
         # Keep the staff groups' permissions in step with portal/roles.py after every migrate.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="portal.sync_roles")

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "portal.security.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.media_files.MediaFilesMiddleware",  # only with SERVE_MEDIA
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -138,6 +139,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Where beat remembers when each periodic job last ran.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILE", default=str(VAR_DIR / "celerybeat-schedule")
+)
 # Publishing from a web request must not hang when the broker is down: fail fast, the outbox
 # sweep (beat) sends what could not be queued.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -200,11 +205,18 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "p
 UPLOAD_TEMP_DIR = Path(env.str("UPLOAD_TEMP_DIR", default=str(VAR_DIR / "uploads")))
 
 DJANGO_STORAGE = env.str("DJANGO_STORAGE", default="local")
+# collectstatic writes gzip and Brotli copies that whitenoise serves; production adds hashed names.
 _static_backend = (
-    "django.contrib.staticfiles.storage.StaticFilesStorage"
+    "whitenoise.storage.CompressedStaticFilesStorage"
     if DEBUG
     else "whitenoise.storage.CompressedManifestStaticFilesStorage"
 )
+# In development whitenoise also finds files in their source folders (no collectstatic needed);
+# `make run` collects them and turns this off, so it serves the compressed copies as production.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+# Media on local disk are served by the portal (portal.media_files, with HTTP Range) in
+# development; in production a proxy, the bucket or its CDN serves them.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG and DJANGO_STORAGE == "local")
 if DJANGO_STORAGE == "s3":
     _s3_common = {
         "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default="hors-les-murs"),
@@ -252,7 +264,9 @@ else:
     }
 
 # --- E-mail -------------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Production refuses to start without a real mail backend: addresses and confirmation links
+# must not end up in the logs (an explicit console backend fails `check --deploy`, portal.checks).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", **({"default": "consolemail://"} if DEBUG else {}))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Hors les Murs <ne-pas-repondre@horslesmurs.diplomatie.gouv.fr>"
@@ -448,3 +462,21 @@ CELERY_BEAT_SCHEDULE["export-open-data"] = {
     "task": "portal.export_open_data",
     "schedule": crontab(hour=4, minute=15),
 }
+
+# --- Folders ------------------------------------------------------------------------------------
+# Created here, before any command opens them, so that a fresh clone's first command (migrate, a
+# worker, beat) works wherever HLM_VAR_DIR points. Only the folders the configured backends use:
+# with PostgreSQL, Redis and S3, that is the upload folder and beat's.
+LOCAL_FOLDERS = [Path(UPLOAD_TEMP_DIR), Path(CELERY_BEAT_SCHEDULE_FILENAME).parent]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    LOCAL_FOLDERS.append(Path(DATABASES["default"]["NAME"]).parent)
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    LOCAL_FOLDERS += [CELERY_BROKER_DIR / "queue", CELERY_BROKER_DIR / "control"]
+if CELERY_RESULT_BACKEND.startswith("file://"):
+    LOCAL_FOLDERS.append(Path(CELERY_RESULT_BACKEND.removeprefix("file://")))
+if DJANGO_STORAGE == "local":
+    LOCAL_FOLDERS += [MEDIA_ROOT, PRIVATE_MEDIA_ROOT]
+if DEBUG:
+    LOCAL_FOLDERS.append(STATIC_ROOT)  # production builds it with collectstatic
+for _folder in LOCAL_FOLDERS:
+    _folder.mkdir(parents=True, exist_ok=True)

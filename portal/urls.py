@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +5,7 @@ from django.urls import include, path
 from events import urls as event_urls
 from portal import views
 from portal.opendata import views as opendata_views
+from portal.language_aliases import language_alias_pattern
 from questions import views as question_views
 
 urlpatterns = [
@@ -35,7 +35,5 @@ urlpatterns += i18n_patterns(
     path("", include("media_pipeline.urls")),
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Last: only what nothing else matched. /zh/… and /zh-CN/… go to /zh-hans/…, /en-US/… to /en/….
+urlpatterns.append(language_alias_pattern())

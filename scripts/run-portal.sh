@@ -1,30 +1,124 @@
 #!/usr/bin/env bash
-# Runs the portal for development: web server, Celery workers (default + media queues) and beat.
-# Everything stops with Ctrl-C.
+# `make run`: the portal for development, run as the Procfile runs it in production: gunicorn
+# (web), a Celery worker for short jobs (worker: e-mails, sweeps), one for transcodes (media) and
+# beat. Each output line is prefixed with its process's name. Ctrl-C stops everything.
+#
+# Supervision: if the web server stops, everything stops and the exit status says why. If a
+# worker or beat dies, the log says which one and why (exit status or signal) and it is
+# restarted; one that keeps dying (5 times in a row within 30 s of starting) is left stopped,
+# with a warning of what no longer happens, and the web server stays up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
+BIN=.venv/bin
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
-$PY manage.py migrate --noinput
-$PY manage.py compilemessages --ignore=.venv -v 0
-$PY manage.py seed_demo
+# Absolute links (e-mails, feeds, sitemap, share cards) name the origin served here.
+case "$HOST" in
+  0.0.0.0 | :: | "[::]") site_host=127.0.0.1 ;;
+  *) site_host=$HOST ;;
+esac
+export SITE_URL=${SITE_URL:-http://$site_host:$PORT}
+export DJANGO_ALLOWED_HOSTS=${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost,[::1],$site_host}
+# Static files are collected (gzip copies) and served from there by whitenoise, as in production.
+export WHITENOISE_USE_FINDERS=false
 
-pids=()
-stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap stop EXIT INT TERM
+say() { printf '[run] %s\n' "$*"; }
 
-.venv/bin/celery -A portal worker -Q default -n default@%h --concurrency 2 -B \
-  --schedule var/celerybeat-schedule -l INFO &
-pids+=($!)
-.venv/bin/celery -A portal worker -Q media -n media@%h --concurrency 1 -l INFO &
-pids+=($!)
-$PY manage.py runserver "$HOST:$PORT" --noreload &
-pids+=($!)
+# settings.py creates the folders the embedded defaults use (var/ or HLM_VAR_DIR) on import.
+$BIN/python manage.py migrate --noinput
+$BIN/python manage.py compilemessages --ignore=.venv -v 0
+$BIN/python manage.py collectstatic --noinput -v 0
+$BIN/python manage.py seed_demo
 
+# The processes (names as in the Procfile). `exec`: the supervised pid is the program itself.
+run_web() {
+  exec $BIN/gunicorn portal.wsgi --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-2}" \
+    --worker-class gthread --threads "${WEB_THREADS:-4}" --timeout 120
+}
+run_worker() {
+  exec $BIN/celery -A portal worker -Q default -n "default@%h" \
+    --concurrency "${DEFAULT_CONCURRENCY:-2}" -l INFO
+}
+run_media() {
+  exec $BIN/celery -A portal worker -Q media -n "media@%h" --concurrency 1 \
+    --prefetch-multiplier 1 -l INFO
+}
+run_beat() { exec $BIN/celery -A portal beat -l INFO; }
+
+declare -A lost=(
+  [worker]="e-mails are not sent and sweeps do not run"
+  [media]="video answers are not transcoded"
+  [beat]="periodic jobs (outbox, stuck videos, uploads, privacy purges) do not run"
+)
+declare -A name_of=() started_at=() quick_deaths=()
+
+start() {
+  local name=$1
+  # The prefixing sed ignores Ctrl-C and TERM: it ends with its process's output, not before.
+  "run_$name" > >(trap '' INT TERM && exec sed -u "s/^/$(printf '%-6s' "$name") | /") 2>&1 &
+  name_of[$!]=$name
+  started_at[$name]=$SECONDS
+  say "$name started (pid $!)"
+}
+
+why() {
+  local status=$1
+  if ((status > 128)); then
+    echo "killed by signal $(kill -l $((status - 128))) (exit status $status)"
+  else
+    echo "exit status $status"
+  fi
+}
+
+stop() {
+  trap - INT TERM
+  local pid
+  for pid in "${!name_of[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 40); do
+    [ -z "$(jobs -pr)" ] && break
+    sleep 0.5
+  done
+  for pid in $(jobs -pr); do
+    say "${name_of[$pid]:-pid $pid} still runs after 20 s: killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  say "stopped"
+  exit "$1"
+}
+trap 'say "Ctrl-C: stopping"; stop 0' INT
+trap 'say "stopping"; stop 0' TERM
+
+for name in web worker media beat; do start "$name"; done
 echo
-echo "  Hors les Murs runs at http://$HOST:$PORT/  (admin: http://$HOST:$PORT/admin/)"
+echo "  Hors les Murs runs at $SITE_URL/  (admin: $SITE_URL/admin/)"
 echo "  The demo logins are printed above (admin, moderateur, porte-parole). Ctrl-C stops."
 echo
-wait -n "${pids[@]}"
+
+while ((${#name_of[@]})); do
+  dead=""
+  status=0
+  wait -n -p dead "${!name_of[@]}" || status=$?
+  [ -n "$dead" ] || continue
+  name=${name_of[$dead]}
+  unset "name_of[$dead]"
+  if [ "$name" = web ]; then
+    say "web (gunicorn, pid $dead) stopped: $(why "$status"). Stopping everything."
+    stop $((status == 0 ? 1 : status))
+  fi
+  if ((SECONDS - started_at[$name] < 30)); then
+    quick_deaths[$name]=$((${quick_deaths[$name]:-0} + 1))
+  else
+    quick_deaths[$name]=0
+  fi
+  if ((quick_deaths[$name] >= 5)); then
+    say "!!! $name (pid $dead) died: $(why "$status"), the 5th time in a row within 30 s."
+    say "!!! Not restarting it: the web server stays up, but $name is down: ${lost[$name]}."
+    say "!!! Read its lines above (prefixed '$name'), fix the cause, then restart make run."
+    continue
+  fi
+  say "$name (pid $dead) died: $(why "$status"); restarting it"
+  sleep 1
+  start "$name"
+done

@@ -2,11 +2,11 @@
 # Installs the Debian packages a target needs when missing (as root), else says what to run.
 # Usage: scripts/system-deps.sh run|test|bench
 set -euo pipefail
-packages=(ffmpeg)
+packages=(ffmpeg gettext) # gettext: compilemessages
 case "${1:-run}" in
   # strace: proves probes open no other file; Java and npm: the Nu HTML Checker (tests/standards)
-  test) packages+=(chromium gettext espeak-ng strace default-jre-headless npm) ;;
-  bench) packages+=(gettext wrk espeak-ng) ;;
+  test) packages+=(chromium espeak-ng strace default-jre-headless npm) ;;
+  bench) packages+=(wrk espeak-ng) ;;
 esac
 binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; wrk) echo wrk ;; espeak-ng) echo espeak-ng ;;
   strace) echo strace ;; default-jre-headless) echo java ;; npm) echo npm ;; esac; }

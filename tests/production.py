@@ -38,6 +38,7 @@ def production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
         "HLM_VAR_DIR": str(var_dir),
         "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
         "LOG_FORMAT": "json",
+        "EMAIL_URL": "smtp+tls://portal:secret@smtp.hlm.test:587",
     }
     return env | overrides
 

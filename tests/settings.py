@@ -11,9 +11,7 @@ os.environ.setdefault("HLM_VAR_DIR", str(Path(__file__).resolve().parent.parent 
 os.environ.setdefault("CACHE_KEY_PREFIX", "hlm-test")
 
 from portal.settings import *  # noqa: E402,F403
-from portal.settings import DATABASES, STATIC_ROOT, VAR_DIR  # noqa: E402
-
-Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+from portal.settings import DATABASES, VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

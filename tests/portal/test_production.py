@@ -56,6 +56,22 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_mail_server(tmp_path):
+    env = production_env(tmp_path)
+    del env["EMAIL_URL"]  # e-mails would go to the log, addresses and confirmation links with them
+    result = manage(env, "check")
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr
+
+
+def test_check_deploy_fails_when_e_mails_would_only_be_printed(tmp_path):
+    env = production_env(tmp_path, **(s3_variables() | {"EMAIL_URL": "consolemail://"}))
+    result = manage(env, "check", "--deploy")
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr + result.stdout
+    assert "EMAIL_URL" in result.stderr + result.stdout
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A gunicorn worker with production settings, behind one trusted proxy."""
