@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from events import urls as event_urls
 from portal import views
-from portal.opendata import views as opendata_views
 from portal.language_aliases import language_alias_pattern
+from portal.opendata import views as opendata_views
 from questions import views as question_views
 
 urlpatterns = [
