@@ -7,16 +7,15 @@ per event so that a re-import or a feed refresh updates the entry instead of dup
 
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.urls import site
 from events.models import Event
 
 PRODID = "-//Ministère de l'Europe et des Affaires étrangères//Hors les Murs//FR"
@@ -38,7 +37,7 @@ def calendar_feed_events(now=None) -> QuerySet[Event]:
 
 
 def event_uid(event: Event) -> str:
-    host = urlsplit(settings.SITE_URL).hostname or "horslesmurs"
+    host = site().hostname or "horslesmurs"
     return f"event-{event.pk}@{host}"
 
 

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from core.urls import absolute_reverse
 from events.calendars import build_calendar, calendar_feed_events
 from events.forms import EventFilterForm
 from events.models import Event
@@ -40,7 +40,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def event_page_url(event: Event) -> str:
     """Absolute URL of the event's public page in the active language."""
-    return settings.SITE_URL + reverse("events:detail", kwargs={"slug": event.slug})
+    return absolute_reverse("events:detail", kwargs={"slug": event.slug})
 
 
 @require_safe

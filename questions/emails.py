@@ -13,6 +13,7 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from core.tasks import send_task
 from questions.models import OutboundEmail, Question
 
 logger = logging.getLogger(__name__)
@@ -60,10 +61,8 @@ def render_plain_text(template_name: str, context: dict) -> str:
 
 def enqueue_sending(message_id: int) -> None:
     """Hand the e-mail to a worker; if the broker is unreachable, the sweep will send it."""
-    from questions.tasks import send_outbound_email
-
     try:
-        send_outbound_email.delay(message_id)
+        send_task("questions.send_outbound_email", message_id=message_id)
     except Exception as error:  # noqa: BLE001 - any broker failure leaves the row for the sweep
         logger.warning(
             "broker unreachable; e-mail %s left for the outbox sweep: %s", message_id, error

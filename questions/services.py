@@ -12,10 +12,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.urls import absolute_reverse, absolute_url
 from events.models import Event, Theme
 from questions.emails import queue_email
 from questions.exceptions import (
@@ -114,7 +114,7 @@ def answer_recipients(question: Question) -> list[tuple[str, str]]:
 def public_url(question: Question, language: str) -> str:
     """Absolute URL of the question's page in `language` (for e-mails)."""
     with translation.override(language):
-        return f"{settings.SITE_URL}{question.get_absolute_url()}"
+        return absolute_url(question.get_absolute_url())
 
 
 # --- Citizens: submission, confirmation (double opt-in), supports --------------------------------
@@ -194,7 +194,7 @@ def confirmation_url(question: Question) -> str:
     """Absolute, signed, expiring link, in the question's language (for the e-mail)."""
     token = make_confirmation_token(question.public_id)
     with translation.override(question.language):
-        return f"{settings.SITE_URL}{reverse('questions:confirm', kwargs={'token': token})}"
+        return absolute_reverse("questions:confirm", kwargs={"token": token})
 
 
 def _queue_confirmation_email(question: Question) -> None:

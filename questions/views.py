@@ -12,11 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from core.i18n import current_language
 from events.models import Event
 from events.selectors import public_event
 from questions import selectors, services
@@ -34,12 +35,6 @@ ANSWER_PARTIAL = "media_pipeline/_answer.html"
 SUPPORTER_COOKIE = "hlm_supporter"
 SUPPORTER_COOKIE_SALT = "questions.supporter"
 SUPPORTER_COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
-
-
-def current_language() -> str:
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    codes = [code for code, _name in settings.LANGUAGES]
-    return language if language in codes else settings.LANGUAGE_CODE
 
 
 # --- The event page ------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from core.urls import absolute_reverse, absolute_url
 from events.models import Event, Theme
 from portal.reach import media
 from portal.reach.selectors import answered_questions
@@ -94,10 +94,10 @@ class AnswersFeed(Feed):
         return self.description(obj)
 
     def link(self, obj) -> str:
-        return media.absolute_url(reverse("home"))
+        return absolute_reverse("home")
 
     def feed_url(self, obj) -> str:
-        return media.absolute_url(reverse(self.feed_url_name, kwargs=self.url_kwargs(obj)))
+        return absolute_reverse(self.feed_url_name, kwargs=self.url_kwargs(obj))
 
     def url_kwargs(self, obj) -> dict:
         return {}
@@ -119,7 +119,7 @@ class AnswersFeed(Feed):
         return question.title
 
     def item_link(self, question: Question) -> str:
-        return media.absolute_url(question.get_absolute_url())
+        return absolute_url(question.get_absolute_url())
 
     def item_pubdate(self, question: Question):
         return question.answered_at or question.answer_video.published_at
@@ -177,7 +177,7 @@ class EventAnswersFeed(AnswersFeed):
         }
 
     def link(self, event: Event) -> str:
-        return media.absolute_url(reverse("events:detail", kwargs={"slug": event.slug}))
+        return absolute_reverse("events:detail", kwargs={"slug": event.slug})
 
 
 class ThemeAnswersFeed(AnswersFeed):

@@ -4,24 +4,17 @@ import hashlib
 import logging
 import mimetypes
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models.fields.files import FieldFile
+
+from core.urls import absolute_url
 
 SIZE_CACHE_SECONDS = 7 * 24 * 3600
 logger = logging.getLogger(__name__)
 
 
-def absolute_url(url: str) -> str:
-    """Storage URLs are absolute on S3 and site-relative on local disk; outputs need absolute."""
-    if url.startswith(("http://", "https://")):
-        return url
-    if url.startswith("//"):
-        return f"https:{url}"
-    return f"{settings.SITE_URL}{url}"
-
-
 def file_url(file: FieldFile) -> str:
+    """Storage URLs are absolute on S3 and site-relative on local disk; outputs need absolute."""
     return absolute_url(file.url) if file else ""
 
 

@@ -1,13 +1,14 @@
 """oEmbed answers for answered questions: sites that support it (CMS, forums, chat apps) turn a
 pasted question URL into the embeddable player."""
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.html import format_html
 
+from core.urls import absolute_reverse, absolute_url, is_site_url
 from portal.reach import media
 from portal.reach.selectors import answered_questions
 
@@ -19,8 +20,7 @@ PROVIDER_NAME = "Le Quai d’Orsay Hors les Murs"
 def _question_from_url(url: str):
     """The answered question a portal URL points at, with the URL's language; else (None, "")."""
     parts = urlsplit(url)
-    site = urlsplit(settings.SITE_URL)
-    if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+    if not is_site_url(url):
         return None, ""
     # URLs resolve in their own language's prefix only.
     language = translation.get_language_from_path(parts.path) or settings.LANGUAGE_CODE
@@ -52,15 +52,14 @@ def describe(url: str, *, max_width: int | None, max_height: int | None) -> dict
         return None
     video = question.answer_video
     width, height = _size(video, max_width, max_height)
-    src = (
-        f"{settings.SITE_URL}{reverse('reach:embed', kwargs={'public_id': question.public_id})}"
-        f"?{urlencode({'lang': language})}"
+    src = absolute_reverse(
+        "reach:embed", kwargs={"public_id": question.public_id}, query={"lang": language}
     )
     answer = {
         "version": "1.0",
         "type": "video",
         "provider_name": PROVIDER_NAME,
-        "provider_url": f"{settings.SITE_URL}/",
+        "provider_url": absolute_url("/"),
         "title": question.title,
         "width": width,
         "height": height,
@@ -79,4 +78,4 @@ def describe(url: str, *, max_width: int | None, max_height: int | None) -> dict
 
 
 def discovery_url(page_url: str) -> str:
-    return f"{settings.SITE_URL}{reverse('reach:oembed')}?{urlencode({'url': page_url})}"
+    return absolute_reverse("reach:oembed", query={"url": page_url})

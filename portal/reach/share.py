@@ -10,9 +10,11 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.text import Truncator
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
+from core.i18n import current_language
+from core.urls import absolute_reverse, absolute_url
 from events.models import Event
 from portal.reach import media
 from questions.models import Question
@@ -57,17 +59,13 @@ class ShareCard:
         return "summary_large_image" if self.image else "summary"
 
 
-def absolute(path: str) -> str:
-    return media.absolute_url(path)
-
-
 def _locales() -> tuple[str, list[str]]:
-    current = OG_LOCALES.get(get_language() or settings.LANGUAGE_CODE, "fr_FR")
+    current = OG_LOCALES.get(current_language(), "fr_FR")
     return current, [locale for locale in OG_LOCALES.values() if locale != current]
 
 
 def _default_image(card: ShareCard) -> None:
-    card.image = absolute(static(DEFAULT_IMAGE))
+    card.image = absolute_url(static(DEFAULT_IMAGE))
     card.image_alt = _("Le Quai d’Orsay Hors les Murs")
     card.image_width, card.image_height = DEFAULT_IMAGE_SIZE
 
@@ -83,7 +81,7 @@ def question_card(question: Question) -> ShareCard:
     card = ShareCard(
         title=question.title,
         description=Truncator(question.text).chars(DESCRIPTION_LENGTH),
-        url=absolute(question.get_absolute_url()),
+        url=absolute_url(question.get_absolute_url()),
         og_type="article",
         locale=locale,
         alternate_locales=alternates,
@@ -100,9 +98,10 @@ def question_card(question: Question) -> ShareCard:
             card.video_type = media.mime_type(video.mp4, "video/mp4")
             # The source's dimensions: the MP4 may be smaller, the aspect ratio is the same.
             card.video_width, card.video_height = video.width, video.height
-        card.player = absolute(
-            reverse("reach:embed", kwargs={"public_id": question.public_id})
-            + f"?lang={get_language()}"
+        card.player = absolute_reverse(
+            "reach:embed",
+            kwargs={"public_id": question.public_id},
+            query={"lang": current_language()},
         )
     if not card.image:
         _event_image(card, question.event)
@@ -124,7 +123,7 @@ def event_card(event: Event, url: str) -> ShareCard:
     card = ShareCard(
         title=text.title,
         description=Truncator(description).chars(DESCRIPTION_LENGTH),
-        url=absolute(url),
+        url=absolute_url(url),
         locale=locale,
         alternate_locales=alternates,
     )
@@ -148,7 +147,7 @@ def language_alternates(path: str) -> list[tuple[str, str]]:
                 url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
             except NoReverseMatch:  # an unnamed view, e.g. the admin's catch-all 404
                 return []
-            alternates.append((code, absolute(url)))
+            alternates.append((code, absolute_url(url)))
     if len({url for _code, url in alternates}) < len(alternates):
         return []
     default = dict(alternates)[settings.LANGUAGE_CODE]

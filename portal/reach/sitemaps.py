@@ -2,14 +2,13 @@
 
 from datetime import datetime
 from math import ceil
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 
+from core.urls import site
 from portal.reach.selectors import sitemap_events, sitemap_questions
 
 
@@ -47,11 +46,11 @@ class MultilingualSitemap(Sitemap):
 
     @property
     def protocol(self) -> str:
-        return urlsplit(settings.SITE_URL).scheme
+        return site().scheme
 
     def get_domain(self, site=None) -> str:
         # Canonical host from settings, never the request's Host header.
-        return urlsplit(settings.SITE_URL).netloc
+        return site().netloc
 
     def lastmod(self, item):
         return item.updated_at

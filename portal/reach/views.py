@@ -5,12 +5,12 @@ from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from core.urls import absolute_reverse, absolute_url
 from portal.reach import oembed
 from portal.reach.selectors import embeddable_question
 from portal.reach.sitemaps import SITEMAPS
@@ -20,7 +20,7 @@ from portal.security import allow_framing
 @require_safe
 @cache_control(public=True, max_age=24 * 3600)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    sitemap_url = settings.SITE_URL + reverse("reach:sitemap")
+    sitemap_url = absolute_reverse("reach:sitemap")
     # Plain prefixes, one per language: wildcards (`/*/staff/`) are an extension that some
     # parsers (Python's urllib.robotparser among them) read as a literal path.
     staff = [f"Disallow: /{code}/staff/" for code, _name in settings.LANGUAGES]
@@ -42,7 +42,7 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
         url_count, lastmod = sitemap.url_count_and_lastmod()
-        url = settings.SITE_URL + reverse("reach:sitemap_section", kwargs={"section": section})
+        url = absolute_reverse("reach:sitemap_section", kwargs={"section": section})
         for page in range(1, max(1, ceil(url_count / sitemap.limit)) + 1):
             location = url if page == 1 else f"{url}?p={page}"
             entries.append(SitemapIndexItem(location, lastmod))
@@ -78,7 +78,7 @@ def embed(request: HttpRequest, public_id: str) -> HttpResponse:
             {
                 "question": question,
                 "video": question.answer_video,
-                "question_url": settings.SITE_URL + question.get_absolute_url(),
+                "question_url": absolute_url(question.get_absolute_url()),
             },
         )
     if language is None:
