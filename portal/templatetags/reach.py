@@ -11,6 +11,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.urls import absolute_reverse, absolute_url
 from portal.reach import media, oembed, share
 
 register = template.Library()
@@ -36,7 +37,7 @@ def _feeds(event=None, theme=None) -> list[dict]:
         {
             "type": content_type,
             "title": _("Video answers%(scope)s (%(format)s)") % {"scope": scope, "format": fmt},
-            "href": share.absolute(reverse(name, kwargs=kwargs)),
+            "href": absolute_reverse(name, kwargs=kwargs),
         }
         for name, content_type, fmt in zip(
             names, ("application/rss+xml", "application/atom+xml"), ("RSS", "Atom"), strict=True
@@ -76,7 +77,7 @@ def share_card_event(context, event) -> dict:
 @register.inclusion_tag("reach/_calendar_links.html")
 def calendar_links(event=None) -> dict:
     """Links to add the event (its .ics) or subscribe to the tour calendar (webcal://)."""
-    feed = share.absolute(reverse("events:calendar"))
+    feed = absolute_reverse("events:calendar")
     return {
         "event": event,
         "ics_url": reverse("events:ics", kwargs={"slug": event.slug}) if event else "",
@@ -92,11 +93,11 @@ def share_links(context, question=None, title=None, heading=True) -> dict:
     `heading=False` when the page already titles the section.
     """
     request = context["request"]
-    url = share.absolute(request.path)
+    url = absolute_url(request.path)
     title = title or (question.title if question is not None else context.get("title", ""))
     embed_url = ""
     if question is not None and share.published_video(question) is not None:
-        embed_url = share.absolute(reverse("reach:embed", kwargs={"public_id": question.public_id}))
+        embed_url = absolute_reverse("reach:embed", kwargs={"public_id": question.public_id})
     return {
         "share_url": url,
         "links": share.share_links(url, title),
