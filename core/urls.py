@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 
-def site() -> SplitResult:
+def site_url_parts() -> SplitResult:
     """`SITE_URL` split into scheme, netloc (host[:port]), hostname…"""
     return urlsplit(settings.SITE_URL)
 
@@ -31,5 +31,5 @@ def absolute_reverse(
 
 def is_site_url(url: str) -> bool:
     """Whether `url` points at the canonical origin (same scheme and host[:port])."""
-    parts, origin = urlsplit(url), site()
+    parts, origin = urlsplit(url), site_url_parts()
     return (parts.scheme, parts.netloc) == (origin.scheme, origin.netloc)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.urls import site
+from core.urls import site_url_parts
 from events.models import Event
 
 PRODID = "-//Ministère de l'Europe et des Affaires étrangères//Hors les Murs//FR"
@@ -37,7 +37,7 @@ def calendar_feed_events(now=None) -> QuerySet[Event]:
 
 
 def event_uid(event: Event) -> str:
-    host = site().hostname or "horslesmurs"
+    host = site_url_parts().hostname or "horslesmurs"
     return f"event-{event.pk}@{host}"
 
 

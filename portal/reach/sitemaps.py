@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 
-from core.urls import site
+from core.urls import site_url_parts
 from portal.reach.selectors import sitemap_events, sitemap_questions
 
 
@@ -46,11 +46,11 @@ class MultilingualSitemap(Sitemap):
 
     @property
     def protocol(self) -> str:
-        return site().scheme
+        return site_url_parts().scheme
 
     def get_domain(self, site=None) -> str:
         # Canonical host from settings, never the request's Host header.
-        return site().netloc
+        return site_url_parts().netloc
 
     def lastmod(self, item):
         return item.updated_at
