@@ -2,9 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import current_language
 from events.regions import Region, region_time_zone
 
 
@@ -27,9 +27,9 @@ class Theme(models.Model):
 
     @property
     def localized_name(self) -> str:
-        language = (get_language() or "fr").split("-")[0]
+        language = current_language()
         translations = self.name_translations or {}
-        return translations.get(get_language() or "", translations.get(language, self.name))
+        return translations.get(language, translations.get(language.split("-")[0], self.name))
 
 
 # What an event's organisers may write in each language; French lives in the fields themselves.
@@ -149,7 +149,7 @@ class Event(models.Model):
 
     def translated(self, field: str, language: str | None = None) -> LocalizedText:
         """`field` in `language` (default: the active one), or the French text if not given."""
-        language = language or get_language() or settings.LANGUAGE_CODE
+        language = language or current_language()
         text = (self.translations or {}).get(language.lower(), {}).get(field, "").strip()
         if text and language != settings.LANGUAGE_CODE:
             return LocalizedText(text, language)
@@ -158,4 +158,4 @@ class Event(models.Model):
     @property
     def i18n(self) -> EventText:
         """The event's texts in the active language (French where not translated)."""
-        return EventText(self, get_language() or settings.LANGUAGE_CODE)
+        return EventText(self, current_language())
