@@ -1,24 +1,35 @@
-"""The tus 1.0 endpoint of the staff page's resumable uploads (core, creation, termination).
+"""The tus 1.0 endpoint of the staff page's resumable uploads.
 
-Thin HTTP layer: headers in, one call to `media_pipeline.uploads`, headers out.
+Extensions: creation, creation-with-upload, termination, checksum, expiration. Thin HTTP layer:
+headers in, one call to `media_pipeline.uploads`, headers out. Errors are plain UTF-8 text in the
+language of the URL, so command-line clients show them as they are.
 """
 
 import base64
 import binascii
+import re
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
-from media_pipeline import uploads
+from media_pipeline import uploads, workflow
 from media_pipeline.exceptions import UploadRefused
 from media_pipeline.models import AnswerVideo, UploadSession
-from media_pipeline.views import staff_api
 from questions.models import Question
 
 TUS_VERSION = "1.0.0"
+TUS_EXTENSIONS = ("creation", "creation-with-upload", "termination", "checksum", "expiration")
+CHUNK_TYPE = "application/offset+octet-stream"
+# ASCII digits only: str.isdigit() and int() also accept "²" or "٣", which are no lengths.
+DIGITS = re.compile(r"[0-9]{1,18}")
+# Methods a client behind a proxy that allows only POST may ask for with X-HTTP-Method-Override.
+# Only POST is overridden, so the CSRF check (made on the real method) always applies.
+OVERRIDABLE = frozenset({"PATCH", "DELETE", "HEAD"})
 
 
 def tus_response(status: int, **headers) -> HttpResponse:
@@ -31,9 +42,59 @@ def tus_response(status: int, **headers) -> HttpResponse:
 
 
 def refused(error: UploadRefused) -> HttpResponse:
-    response = HttpResponse(str(error), status=error.status, content_type="text/plain")
+    response = HttpResponse(
+        str(error), status=error.status, content_type="text/plain; charset=utf-8"
+    )
     response["Tus-Resumable"] = TUS_VERSION
+    response["Cache-Control"] = "no-store"
+    if error.status == 412:
+        response["Tus-Version"] = TUS_VERSION
     return response
+
+
+def capabilities() -> HttpResponse:
+    """OPTIONS: what this server supports; public, like any tus server's."""
+    return tus_response(
+        204,
+        Tus_Version=TUS_VERSION,
+        Tus_Extension=",".join(TUS_EXTENSIONS),
+        Tus_Max_Size=settings.MEDIA_MAX_UPLOAD_BYTES,
+        Tus_Checksum_Algorithm=",".join(uploads.CHECKSUM_ALGORITHMS),
+    )
+
+
+def tus_endpoint(*methods: str) -> Callable:
+    """Method override, OPTIONS, the Tus-Resumable check (412), staff only (403), and
+    UploadRefused turned into its status with a plain-text reason."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            override = request.headers.get("X-HTTP-Method-Override", "").strip().upper()
+            if request.method == "POST" and override in OVERRIDABLE:
+                request.method = override
+            if request.method == "OPTIONS":
+                return capabilities()
+            if request.method not in methods:
+                return HttpResponseNotAllowed([*methods, "OPTIONS"])
+            try:
+                if request.headers.get("Tus-Resumable") != TUS_VERSION:
+                    raise UploadRefused(
+                        _("This server speaks tus %(version)s only.") % {"version": TUS_VERSION},
+                        status=412,
+                    )
+                if not request.user.has_perm(workflow.STAFF):
+                    raise UploadRefused(
+                        _("Only the spokesperson's staff, signed in, can upload videos."),
+                        status=403,
+                    )
+                return view(request, *args, **kwargs)
+            except UploadRefused as error:
+                return refused(error)
+
+        return wrapper
+
+    return decorator
 
 
 def parse_metadata(header: str) -> dict[str, str]:
@@ -42,80 +103,94 @@ def parse_metadata(header: str) -> dict[str, str]:
     for pair in filter(None, (item.strip() for item in header.split(","))):
         key, _sep, encoded = pair.partition(" ")
         try:
-            metadata[key] = base64.b64decode(encoded, validate=True).decode("utf-8")
+            value = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError) as error:
             raise UploadRefused(_("Invalid upload metadata.")) from error
+        if "\x00" in value:  # no database stores it, and no file name or id holds one
+            raise UploadRefused(_("Invalid upload metadata."))
+        metadata[key] = value
     return metadata
 
 
-def int_header(request: HttpRequest, name: str) -> int:
-    value = request.headers.get(name, "")
-    if not value.isdigit():
+def int_header(request: HttpRequest, name: str, *, required: bool = True) -> int | None:
+    value = request.headers.get(name)
+    if value is None and not required:
+        return None
+    if value is None or not DIGITS.fullmatch(value.strip()):
         raise UploadRefused(_("The %(header)s header is missing or invalid.") % {"header": name})
     return int(value)
 
 
-@require_http_methods(["POST", "OPTIONS"])
-@staff_api
-def upload_create(request: HttpRequest) -> HttpResponse:
-    if request.method == "OPTIONS":
-        return tus_response(
-            204,
-            Tus_Version=TUS_VERSION,
-            Tus_Extension="creation,termination",
-            Tus_Max_Size=settings.MEDIA_MAX_UPLOAD_BYTES,
-        )
+def checksum_header(request: HttpRequest) -> uploads.Checksum | None:
+    """`Upload-Checksum: sha1 <base64 digest>` (tus `checksum` extension)."""
+    value = request.headers.get("Upload-Checksum")
+    if value is None:
+        return None
+    algorithm, _sep, encoded = value.strip().partition(" ")
     try:
-        length = int_header(request, "Upload-Length")
-        metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
-        question = Question.objects.filter(public_id=metadata.get("question", "")).first()
-        if question is None:
-            raise UploadRefused(_("Unknown question."), status=404)
-        session = uploads.create_upload(
-            question=question,
-            user=request.user,
-            length=length,
-            content_type=metadata.get("filetype", ""),
-            filename=metadata.get("filename", ""),
-        )
-    except UploadRefused as error:
-        return refused(error)
+        digest = base64.b64decode(encoded.strip(), validate=True)
+    except binascii.Error as error:
+        raise UploadRefused(
+            _("The %(header)s header is missing or invalid.") % {"header": "Upload-Checksum"}
+        ) from error
+    return uploads.Checksum(algorithm.strip().lower(), digest)
+
+
+def progress_headers(session: UploadSession) -> dict[str, object]:
+    """Upload-Offset, then the expiry of an unfinished upload or the status URL of its video."""
+    headers: dict[str, object] = {"Upload_Offset": uploads.received_bytes(session)}
+    if session.completed_at:
+        video = AnswerVideo.objects.only("pk").get(question_id=session.question_id)
+        headers["Hlm_Video_Status"] = reverse("media_pipeline:video_status", args=[video.pk])
+    else:
+        headers["Upload_Expires"] = http_date(uploads.expires_at(session).timestamp())
+    return headers
+
+
+def chunk_arguments(request: HttpRequest) -> dict:
+    """The request body as a chunk for `uploads`: stream, announced length, checksum."""
+    return {
+        "stream": request,
+        "chunk_length": int_header(request, "Content-Length", required=False),
+        "checksum": checksum_header(request),
+    }
+
+
+@tus_endpoint("POST")
+def upload_create(request: HttpRequest) -> HttpResponse:
+    length = int_header(request, "Upload-Length")
+    metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
+    question = Question.objects.filter(public_id=metadata.get("question", "")).first()
+    if question is None:
+        raise UploadRefused(_("Unknown question."), status=404)
+    # creation-with-upload: the request may carry the first bytes.
+    with_data = request.content_type == CHUNK_TYPE
+    session = uploads.create_upload(
+        question=question,
+        user=request.user,
+        length=length,
+        content_type=metadata.get("filetype", ""),
+        filename=metadata.get("filename", ""),
+        **(chunk_arguments(request) if with_data else {}),
+    )
     location = request.build_absolute_uri(
         reverse("media_pipeline:upload_detail", args=[session.pk])
     )
-    return tus_response(201, Location=location, Upload_Offset=0)
+    return tus_response(201, Location=location, **progress_headers(session))
 
 
-@require_http_methods(["HEAD", "PATCH", "DELETE"])
-@staff_api
+@tus_endpoint("HEAD", "PATCH", "DELETE")
 def upload_detail(request: HttpRequest, upload_id) -> HttpResponse:
-    session = UploadSession.objects.filter(pk=upload_id, created_by=request.user).first()
-    if session is None:
-        return tus_response(404)
+    session = uploads.find_upload(upload_id=upload_id, user=request.user)
     if request.method == "HEAD":
-        return tus_response(
-            200,
-            Upload_Offset=uploads.received_bytes(session),
-            Upload_Length=session.length,
-        )
+        uploads.current_offset(session)
+        return tus_response(200, Upload_Length=session.length, **progress_headers(session))
     if request.method == "DELETE":
         uploads.cancel_upload(session=session)
         return tus_response(204)
-    if request.content_type != "application/offset+octet-stream":
-        return refused(UploadRefused(_("Unexpected content type."), status=415))
-    try:
-        offset = int_header(request, "Upload-Offset")
-        length = request.headers.get("Content-Length", "")
-        session = uploads.append_chunk(
-            session=session,
-            offset=offset,
-            stream=request,
-            chunk_length=int(length) if length.isdigit() else None,
-        )
-    except UploadRefused as error:
-        return refused(error)
-    headers = {"Upload_Offset": session.offset}
-    if session.completed_at:
-        video = AnswerVideo.objects.get(question_id=session.question_id)
-        headers["Hlm_Video_Status"] = reverse("media_pipeline:video_status", args=[video.pk])
-    return tus_response(204, **headers)
+    if request.content_type != CHUNK_TYPE:
+        raise UploadRefused(_("Unexpected content type."), status=415)
+    session = uploads.append_chunk(
+        session=session, offset=int_header(request, "Upload-Offset"), **chunk_arguments(request)
+    )
+    return tus_response(204, **progress_headers(session))

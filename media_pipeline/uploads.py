@@ -1,16 +1,31 @@
 """Resumable uploads (tus 1.0): sessions, chunks appended under a file lock, the finished file
-handed to the pipeline. The bytes land in a local temporary file; the HTTP side is `tus.py`."""
+handed to the pipeline. The bytes land in a local temporary file; the HTTP side is `tus.py`.
+
+An upload expires UPLOAD_ABANDONED_AFTER_SECONDS after its last data (finished ones too: until
+then their URL still answers with the full length, so a client that kept it sends nothing again).
+"""
 
 import fcntl
-from datetime import timedelta
+import hashlib
+import hmac
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Count, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from media_pipeline import storage_ops, workflow
 from media_pipeline.exceptions import UploadRefused
@@ -31,6 +46,31 @@ ACCEPTED_VIDEO_TYPES = {
     "application/mxf": ".mxf",
 }
 ACCEPTED_EXTENSIONS = {*ACCEPTED_VIDEO_TYPES.values(), ".mpeg", ".mts", ".m2ts"}
+# The tus `checksum` extension: algorithms a client may name in Upload-Checksum (sha1 is required).
+CHECKSUM_ALGORITHMS = ("sha1", "sha256", "sha512", "md5")
+CHECKSUM_MISMATCH = 460  # tus 1.0: the chunk is discarded
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Checksum:
+    """A chunk's declared digest (`Upload-Checksum: sha1 <base64>`)."""
+
+    algorithm: str
+    digest: bytes
+
+    def __post_init__(self) -> None:
+        if self.algorithm not in CHECKSUM_ALGORITHMS:
+            raise UploadRefused(
+                _("Unsupported checksum algorithm (%(algorithm)s): use one of %(supported)s.")
+                % {"algorithm": self.algorithm, "supported": ", ".join(CHECKSUM_ALGORITHMS)}
+            )
+
+    def hasher(self):
+        return hashlib.new(self.algorithm, usedforsecurity=False)
 
 
 def check_declared_file(*, length: int, content_type: str, filename: str) -> str:
@@ -56,13 +96,72 @@ def check_declared_file(*, length: int, content_type: str, filename: str) -> str
     return content_type or "application/octet-stream"
 
 
+def expires_at(session: UploadSession) -> datetime:
+    return session.updated_at + timedelta(seconds=settings.UPLOAD_ABANDONED_AFTER_SECONDS)
+
+
+def find_upload(*, upload_id, user: AbstractBaseUser) -> UploadSession:
+    """The user's upload; 404 if unknown (or someone else's), 410 once expired (then removed)."""
+    session = (
+        UploadSession.objects.select_related("question").filter(pk=upload_id, created_by=user)
+    ).first()
+    if session is None:
+        raise UploadRefused(_("This upload does not exist (or no longer exists)."), status=404)
+    if expires_at(session) <= timezone.now():
+        cancel_upload(session=session)
+        raise UploadRefused(_("This upload has expired; start again."), status=410)
+    return session
+
+
+def check_unfinished_uploads(*, user: AbstractBaseUser, length: int) -> None:
+    """Cap what one user may hold at once (rows and temporary files kept until they expire).
+
+    Called in the creation's transaction with the user's row locked, so two simultaneous
+    creations cannot both slip under the cap.
+    """
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    live_since = timezone.now() - timedelta(seconds=settings.UPLOAD_ABANDONED_AFTER_SECONDS)
+    held = UploadSession.objects.filter(
+        created_by=user, completed_at__isnull=True, updated_at__gt=live_since
+    ).aggregate(count=Count("pk"), total=Sum("length"))
+    hours = max(1, settings.UPLOAD_ABANDONED_AFTER_SECONDS // 3600)
+    if held["count"] >= settings.UPLOAD_MAX_UNFINISHED_PER_USER:
+        raise UploadRefused(
+            ngettext(
+                "You already have %(count)d unfinished upload, the most allowed at once: finish "
+                "it first (an abandoned upload is removed %(hours)d hours after its last data).",
+                "You already have %(count)d unfinished uploads, the most allowed at once: finish "
+                "one first (an abandoned upload is removed %(hours)d hours after its last data).",
+                held["count"],
+            )
+            % {"count": held["count"], "hours": hours},
+            status=403,
+        )
+    total = (held["total"] or 0) + length
+    if total > settings.UPLOAD_MAX_UNFINISHED_BYTES_PER_USER:
+        raise UploadRefused(
+            _(
+                "Your unfinished uploads would add up to %(total)s, over the limit of %(limit)s: "
+                "finish one first (an abandoned upload is removed %(hours)d hours after its last "
+                "data)."
+            )
+            % {
+                "total": filesizeformat(total),
+                "limit": filesizeformat(settings.UPLOAD_MAX_UNFINISHED_BYTES_PER_USER),
+                "hours": hours,
+            },
+            status=403,
+        )
+
+
 @transaction.atomic
-def create_upload(
+def open_upload(
     *, question: Question, user: AbstractBaseUser, length: int, content_type: str, filename: str
 ) -> UploadSession:
     check_question_accepts_answer(question)
     workflow.UPLOAD.check(getattr(question, "answer_video", None))
     content_type = check_declared_file(length=length, content_type=content_type, filename=filename)
+    check_unfinished_uploads(user=user, length=length)
     session = UploadSession.objects.create(
         question=question,
         created_by=user,
@@ -75,55 +174,141 @@ def create_upload(
     return session
 
 
+def create_upload(
+    *,
+    question: Question,
+    user: AbstractBaseUser,
+    length: int,
+    content_type: str,
+    filename: str,
+    stream: Readable | None = None,
+    chunk_length: int | None = None,
+    checksum: Checksum | None = None,
+) -> UploadSession:
+    """Open an upload; with `stream` (tus `creation-with-upload`), append its first bytes too."""
+    session = open_upload(
+        question=question, user=user, length=length, content_type=content_type, filename=filename
+    )
+    if stream is None:
+        return session
+    try:
+        return append_chunk(
+            session=session,
+            offset=0,
+            stream=stream,
+            chunk_length=chunk_length,
+            checksum=checksum,
+        )
+    except BaseException:
+        # The client never learnt this upload's URL: nothing could resume it.
+        cancel_upload(session=session)
+        raise
+
+
 def received_bytes(session: UploadSession) -> int:
-    """The file on disk is the truth: a crash between writing and saving the offset loses
-    nothing."""
+    """A finished upload reports its full length. Otherwise the file on disk is the truth: a
+    crash between writing and saving the offset loses nothing."""
+    if session.completed_at:
+        return session.length
     try:
         return min(session.temp_path.stat().st_size, session.length)
     except FileNotFoundError:
         return 0
 
 
-def append_chunk(
-    *, session: UploadSession, offset: int, stream, chunk_length: int | None
-) -> UploadSession:
-    """Append a request body to the upload in constant memory; finish the upload when complete.
-
-    The file is locked while writing, so two PATCH requests of the same upload cannot interleave.
-    """
-    if session.completed_at:
-        raise UploadRefused(_("This upload is already complete."), status=409)
-    path = session.temp_path
-    if not path.exists():
+@contextmanager
+def locked_file(session: UploadSession) -> Iterator[BinaryIO]:
+    """The upload's temporary file, opened for appending under an exclusive lock: two requests
+    of the same upload can never write (or finish it) at the same time."""
+    if not session.temp_path.exists():
         raise UploadRefused(_("This upload has expired; start again."), status=410)
-    with open(path, "ab") as target:
+    with open(session.temp_path, "ab") as target:
         try:
             fcntl.flock(target, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
             raise UploadRefused(_("This upload is already receiving data."), status=423) from error
-        current = target.tell()
-        if offset != current:
+        yield target
+
+
+def current_offset(session: UploadSession) -> int:
+    """What HEAD reports. A complete file whose hand-off to the pipeline failed (storage down,
+    process killed) is handed off now, so the client never takes it for finished while no video
+    was made of it."""
+    received = received_bytes(session)
+    if received == session.length and not session.completed_at:
+        with locked_file(session):
+            session.refresh_from_db(fields=["completed_at"])
+            if not session.completed_at:
+                finish_or_cancel(session)
+    return received
+
+
+def copy_body(stream: Readable, target: BinaryIO, remaining: int, hasher) -> None:
+    while remaining > 0:
+        block = stream.read(min(storage_ops.COPY_CHUNK, remaining))
+        if not block:
+            break
+        target.write(block)
+        if hasher is not None:
+            hasher.update(block)
+        remaining -= len(block)
+
+
+def append_chunk(
+    *,
+    session: UploadSession,
+    offset: int,
+    stream: Readable,
+    chunk_length: int | None,
+    checksum: Checksum | None = None,
+) -> UploadSession:
+    """Append a request body to the upload in constant memory; finish the upload when complete.
+
+    With a checksum, a chunk that does not match it (or that was cut short, so cannot be checked)
+    is cut off the file again: nothing of it is kept.
+    """
+    if session.completed_at:
+        raise UploadRefused(_("This upload is already complete."), status=409)
+    with locked_file(session) as target:
+        start = target.tell()
+        if offset != start:
             raise UploadRefused(_("The offset does not match the bytes received."), status=409)
-        remaining = session.length - current
+        remaining = session.length - start
         if chunk_length is not None and chunk_length > remaining:
             raise UploadRefused(_("The data exceeds the declared length."), status=413)
+        hasher = checksum.hasher() if checksum else None
         try:
-            while remaining > 0:
-                block = stream.read(min(storage_ops.COPY_CHUNK, remaining))
-                if not block:
-                    break
-                target.write(block)
-                remaining -= len(block)
-        finally:
+            copy_body(stream, target, remaining, hasher)
             target.flush()
-            received = target.tell()
+            if checksum and not hmac.compare_digest(hasher.digest(), checksum.digest):
+                raise UploadRefused(
+                    _("The data does not match its checksum; send it again."),
+                    status=CHECKSUM_MISMATCH,
+                )
+        except BaseException:
+            if checksum:
+                target.truncate(start)
+            raise
+        finally:
+            received = os.fstat(target.fileno()).st_size
+            session.updated_at = timezone.now()
             UploadSession.objects.filter(pk=session.pk).update(
-                offset=received, updated_at=timezone.now()
+                offset=received, updated_at=session.updated_at
             )
-        session.offset = received
+            session.offset = received
         if received == session.length:
-            finish_upload(session=session)  # still under the file lock: runs once
+            finish_or_cancel(session)  # still under the file lock: runs once
     return session
+
+
+def finish_or_cancel(session: UploadSession) -> AnswerVideo:
+    """Hand the complete file to the pipeline; if the pipeline refuses it (the question is no
+    longer selected, the answer got published meanwhile), the upload is removed with the reason."""
+    try:
+        return finish_upload(session=session)
+    except UploadRefused:
+        cancel_upload(session=session)
+        raise
 
 
 def finish_upload(*, session: UploadSession) -> AnswerVideo:
@@ -135,7 +320,7 @@ def finish_upload(*, session: UploadSession) -> AnswerVideo:
         video = attach_source(
             question=session.question, file=File(handle, name="source"), actor=session.created_by
         )
-    session.completed_at = timezone.now()
+    session.completed_at = session.updated_at = timezone.now()
     UploadSession.objects.filter(pk=session.pk).update(
         completed_at=session.completed_at, updated_at=session.completed_at
     )
@@ -146,7 +331,7 @@ def finish_upload(*, session: UploadSession) -> AnswerVideo:
 @transaction.atomic
 def cancel_upload(*, session: UploadSession) -> None:
     temp_path = session.temp_path
-    session.delete()
+    UploadSession.objects.filter(pk=session.pk).delete()
     temp_path.unlink(missing_ok=True)
 
 

@@ -288,6 +288,12 @@ MEDIA_TRANSCODE_TIMEOUT_SECONDS = env.int("MEDIA_TRANSCODE_TIMEOUT_SECONDS", def
 MEDIA_PROCESSING_DEADLINE_SECONDS = env.int("MEDIA_PROCESSING_DEADLINE_SECONDS", default=70 * 60)
 MEDIA_MAX_ATTEMPTS = env.int("MEDIA_MAX_ATTEMPTS", default=3)
 UPLOAD_ABANDONED_AFTER_SECONDS = env.int("UPLOAD_ABANDONED_AFTER_SECONDS", default=24 * 3600)
+# What one user may hold at once in unfinished resumable uploads (each keeps a row and a temporary
+# file until it expires): their number and the sum of their declared lengths.
+UPLOAD_MAX_UNFINISHED_PER_USER = env.int("UPLOAD_MAX_UNFINISHED_PER_USER", default=5)
+UPLOAD_MAX_UNFINISHED_BYTES_PER_USER = env.int(
+    "UPLOAD_MAX_UNFINISHED_BYTES_PER_USER", default=3 * MEDIA_MAX_UPLOAD_BYTES
+)
 # First wait before retrying a transcode whose storage failed; doubles on each retry.
 MEDIA_STORAGE_RETRY_BASE_SECONDS = env.int("MEDIA_STORAGE_RETRY_BASE_SECONDS", default=15)
 # Speech-to-text drafts of captions: "pocketsphinx" (bundled US-English model) or the dotted path
