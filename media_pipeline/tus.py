@@ -64,7 +64,7 @@ def capabilities() -> HttpResponse:
 
 
 def tus_endpoint(*methods: str) -> Callable:
-    """Method override, OPTIONS, the Tus-Resumable check (412), staff only (403), and
+    """Method override, OPTIONS, staff only (403), the Tus-Resumable check (412), and
     UploadRefused turned into its status with a plain-text reason."""
 
     def decorator(view: Callable) -> Callable:
@@ -78,15 +78,15 @@ def tus_endpoint(*methods: str) -> Callable:
             if request.method not in methods:
                 return HttpResponseNotAllowed([*methods, "OPTIONS"])
             try:
-                if request.headers.get("Tus-Resumable") != TUS_VERSION:
-                    raise UploadRefused(
-                        _("This server speaks tus %(version)s only.") % {"version": TUS_VERSION},
-                        status=412,
-                    )
                 if not request.user.has_perm(workflow.STAFF):
                     raise UploadRefused(
                         _("Only the spokesperson's staff, signed in, can upload videos."),
                         status=403,
+                    )
+                if request.headers.get("Tus-Resumable") != TUS_VERSION:
+                    raise UploadRefused(
+                        _("This server speaks tus %(version)s only.") % {"version": TUS_VERSION},
+                        status=412,
                     )
                 return view(request, *args, **kwargs)
             except UploadRefused as error:
