@@ -22,6 +22,7 @@ from tests.citizen_client import Citizen
 from tests.production import ROOT, free_port
 
 STARTUP_SECONDS = 600  # migrate, compilemessages, collectstatic, demo data (one transcode)
+pytestmark = pytest.mark.timeout(STARTUP_SECONDS + 300)  # the first test waits for the start
 
 
 @dataclass
