@@ -47,6 +47,9 @@ class LocalizedText(str):
         localized.language = language
         return localized
 
+    def __reduce__(self):  # pickled by caches with its language
+        return (LocalizedText, (str(self), self.language))
+
 
 def _speaker_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]

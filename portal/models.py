@@ -2,5 +2,6 @@
 also makes Django send `post_migrate` for this app, re-applying the staff roles)."""
 
 from portal.opendata.models import DumpFormat, OpenDataDump
+from portal.statistics.models import PlayCount, ReachCount, ReachKind
 
-__all__ = ["DumpFormat", "OpenDataDump"]
+__all__ = ["DumpFormat", "OpenDataDump", "PlayCount", "ReachCount", "ReachKind"]

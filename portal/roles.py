@@ -2,6 +2,8 @@
 
 MODERATORS = "Moderators"
 SPOKESPERSON_STAFF = "Spokesperson staff"
+# The communication team reads the statistics; nothing else (no question, no e-mail address).
+COMMUNICATION = "Communication"
 
 # (app_label, codename) per group. Moderators never delete, never touch videos, users or groups.
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
@@ -28,15 +30,27 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("media_pipeline", "delete_caption"),
         ("media_pipeline", "view_rendition"),
     ],
+    COMMUNICATION: [
+        ("portal", "view_statistics"),
+    ],
 }
 
 
-def apply_roles(group_model, permission_model) -> None:
-    """Create the groups and give each exactly its permissions (idempotent)."""
+def apply_roles(group_model, permission_model, *, strict: bool = True) -> None:
+    """Create the groups and give each exactly its permissions (idempotent).
+
+    `strict=False` (the first data migration) passes over permissions of models that later
+    migrations create; post_migrate re-applies every role, strictly, once all have run.
+    """
     for group_name, wanted in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=group_name)
-        permissions = [
-            permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in wanted
-        ]
+        permissions = []
+        for app_label, codename in wanted:
+            found = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is None and strict:
+                raise permission_model.DoesNotExist(f"{app_label}.{codename}")
+            if found is not None:
+                permissions.append(found)
         group.permissions.set(permissions)

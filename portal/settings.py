@@ -320,6 +320,8 @@ RATELIMIT_QUESTION_PER_EMAIL = env.str("RATELIMIT_QUESTION_PER_EMAIL", default="
 RATELIMIT_RESEND_PER_IP = env.str("RATELIMIT_RESEND_PER_IP", default="10/h")
 RATELIMIT_RESEND_PER_EMAIL = env.str("RATELIMIT_RESEND_PER_EMAIL", default="3/h")
 RATELIMIT_SUPPORT_PER_IP = env.str("RATELIMIT_SUPPORT_PER_IP", default="60/h")
+# Play beacons (start and end of each play) per client IP: generous, a school shares one address.
+RATELIMIT_PLAY_PER_IP = env.str("RATELIMIT_PLAY_PER_IP", default="600/h")
 
 # --- Forms and design system --------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["crispy_dsfr"]

@@ -6,6 +6,7 @@ from events import urls as event_urls
 from portal import views
 from portal.language_aliases import language_alias_pattern
 from portal.opendata import views as opendata_views
+from portal.statistics import urls as statistics_urls
 from questions import views as question_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.reach.urls")),
     path("", include("portal.opendata.urls")),
+    path("", include((statistics_urls.beacon_urlpatterns, "reach_beacon"))),
 ]
 
 # The event page shows the event's questions and the question form, so the questions app (the
@@ -33,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("", include("questions.urls")),
     path("", include("portal.reach.feed_urls")),
     path("", include("media_pipeline.urls")),
+    path("", include("portal.statistics.urls")),
 )
 
 # Last: only what nothing else matched. /zh/… and /zh-CN/… go to /zh-hans/…, /en-US/… to /en/….

@@ -10,7 +10,8 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
-    apply_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    # Later migrations add models (and their permissions): post_migrate completes the roles.
+    apply_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), strict=False)
 
 
 class Migration(migrations.Migration):

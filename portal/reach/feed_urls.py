@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from portal.reach import feeds
+from portal.statistics.decorators import counted
 
 app_name = "feeds"
 
@@ -17,8 +18,16 @@ SCOPES = [
     ("feeds/themes/<slug:slug>/", "theme", feeds.ThemeAnswersFeed, feeds.ThemeAnswersAtomFeed),
 ]
 
+
+def feed_key(request, kwargs) -> str:
+    """The feed without its language: "answers.rss", "event/lyon.atom", …"""
+    return request.path.split("/feeds/", 1)[-1].replace("/answers", "").replace("s/", "/", 1)
+
+
+count_feed = counted("feed", feed_key)
+
 urlpatterns = [
-    path(f"{prefix}answers.{ext}", cached(feed()), name=f"{name}_{ext}")
+    path(f"{prefix}answers.{ext}", cached(count_feed(feed())), name=f"{name}_{ext}")
     for prefix, name, rss_feed, atom_feed in SCOPES
     for ext, feed in (("rss", rss_feed), ("atom", atom_feed))
 ]

@@ -15,6 +15,7 @@ from portal.reach import oembed
 from portal.reach.selectors import embeddable_question
 from portal.reach.sitemaps import SITEMAPS
 from portal.security import allow_framing
+from portal.statistics.decorators import counted
 
 
 @require_safe
@@ -65,6 +66,7 @@ def _requested_language(request: HttpRequest) -> str | None:
 @require_safe
 @allow_framing  # CSP frame-ancestors from EMBED_FRAME_ANCESTORS, no X-Frame-Options
 @cache_control(public=True, max_age=5 * 60)
+@counted("embed", lambda request, kwargs: kwargs["public_id"])
 def embed(request: HttpRequest, public_id: str) -> HttpResponse:
     """The answer's player alone, for any site to frame (the only page allowed in a frame)."""
     question = get_object_or_404(embeddable_question(public_id))
@@ -81,6 +83,7 @@ def embed(request: HttpRequest, public_id: str) -> HttpResponse:
                 "question_url": absolute_url(question.get_absolute_url()),
             },
         )
+    response["Content-Language"] = language or translation.get_language()
     if language is None:
         # A shared cache must then key on both, or it serves one visitor's language to others.
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
@@ -89,6 +92,7 @@ def embed(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_safe
 @cache_control(public=True, max_age=60 * 60)
+@counted("oembed")
 def oembed_view(request: HttpRequest) -> HttpResponse:
     """oEmbed (https://oembed.com): paste a question's URL in a CMS, get the player's iframe."""
     if request.GET.get("format", "json") != "json":

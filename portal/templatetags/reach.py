@@ -114,3 +114,9 @@ def footer_follow_links() -> dict:
         "feed_url": reverse("feeds:answers_rss"),
         "calendar_url": reverse("events:calendar"),
     }
+
+
+@register.inclusion_tag("reach/_play_counter.html")
+def play_counter(question) -> dict:
+    """The script that counts plays of the question's answer (public pages, not staff previews)."""
+    return {"question": question, "beacon_url": reverse("reach_beacon:play_beacon")}

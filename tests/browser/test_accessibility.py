@@ -13,11 +13,12 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from portal.opendata.dumps import export_dumps
+from portal.statistics.counters import record_play, record_view
 from questions.models import QuestionState
 from questions.tokens import make_confirmation_token
 from tests.browser.axe import assert_accessible, axe_source, axe_violations, describe
 from tests.browser.media import SMALL_LADDER, publish_answer
-from tests.factories import EventFactory, QuestionFactory, ThemeFactory
+from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LANGUAGES = ["fr", "en", "ar"]
@@ -150,6 +151,33 @@ def test_open_data_page(desktop, phone, site):
     export_dumps()
     check_languages(desktop, lambda language: url_in(language, "open_data"))
     check_languages(phone, lambda language: url_in(language, "open_data"))
+
+
+def test_statistics_page_for_the_communication_team(desktop, site, problems):
+    """Staff only, but held to the same standard: axe-clean, charts drawn, no CSP violation."""
+    answered = site["question"]
+    record_play(question_id=answered.pk, language="fr", event="start")
+    record_view(kind="feed", key="answers.rss", language="fr")
+    UserFactory(username="communication", groups=["Communication"])
+    desktop.goto("/admin/login/?next=" + url_in("fr", "statistics:overview"))
+    desktop.locator("#id_username").fill("communication")
+    desktop.locator("#id_password").fill("correct horse battery staple")
+    desktop.locator("[type=submit]").click()
+    expect(desktop.locator("h1")).to_have_text("Statistiques")
+
+    def charts_drawn(page: Page) -> None:
+        charts = page.locator("img.hlm-chart")
+        expect(charts.first).to_be_visible()
+        for index in range(charts.count()):
+            chart = charts.nth(index)
+            chart.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "image => image.complete && image.naturalWidth > 0", arg=chart.element_handle()
+            )
+
+    check_languages(
+        desktop, lambda language: url_in(language, "statistics:overview"), prepare=charts_drawn
+    )
 
 
 def test_confirmation_pages(desktop, site, settings):

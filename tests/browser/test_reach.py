@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Route, expect
 
+from portal.statistics.models import PlayCount
 from questions.models import QuestionState
 from tests.browser.axe import assert_accessible
 from tests.factories import QuestionFactory
@@ -164,6 +165,21 @@ def test_the_framed_embed_plays_the_answer_with_hls_js(desktop, live_server, ans
     assert video.evaluate("video => video.currentTime") > 0.5
     assert video.evaluate("video => video.error") is None
     assert video.get_attribute("data-playback") == "hls.js"  # no fallback to the MP4 was needed
+
+    # Played to its end: the player told the portal twice, without a cookie.
+    for _ in range(100):
+        if video.evaluate("video => video.ended"):
+            break
+        desktop.wait_for_timeout(100)
+    assert video.evaluate("video => video.ended")
+    for _ in range(50):
+        counts = list(
+            PlayCount.objects.values_list("question_id", "language", "started", "completed")
+        )
+        if counts and counts[0][3]:
+            break
+        desktop.wait_for_timeout(100)
+    assert counts == [(answered.pk, "fr", 1, 1)]
 
 
 def test_the_embed_shows_the_player_and_its_link_back_only(desktop, answered):

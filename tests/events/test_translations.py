@@ -118,6 +118,13 @@ def test_an_email_names_the_event_in_the_citizens_language(event):
     assert TITLES["zh-hans"] in message.body_html
 
 
+def test_a_localized_text_keeps_its_language_through_a_cache(event):
+    import pickle
+
+    text = pickle.loads(pickle.dumps(event.translated("title", "ar")))
+    assert (text, text.language) == (TITLES["ar"], "ar")
+
+
 def test_translated_falls_back_to_french_for_unknown_or_blank_texts(event):
     assert event.translated("title", "en") == TITLES["en"]
     assert event.translated("description", "ar") == "Le porte-parole vient à Lille."

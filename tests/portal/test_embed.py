@@ -60,6 +60,7 @@ def test_embed_shows_the_player_with_captions_and_a_link_back(client, answered_q
     assert [s["src"] for s in page.all("script")] == [
         "/static/vendor/hls.js/hls.min.js",
         "/static/media_pipeline/player.js",
+        "/static/reach/plays.js",
     ]
     (track,) = page.all("track")
     assert track["kind"] == "captions"
@@ -140,7 +141,8 @@ def test_embed_never_shows_the_authors_email(client, answered_question):
 
 def test_embed_query_count(client, answered_question, django_assert_max_num_queries):
     question = answered_question()
-    with django_assert_max_num_queries(2):
+    # The question with its video and captions, and the reach counter's upsert.
+    with django_assert_max_num_queries(3):
         assert client.get(embed_url(question)).status_code == 200
 
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 from events.models import Event, Theme
 from media_pipeline import demo as demo_video
 from portal import demo_data
-from portal.roles import MODERATORS, SPOKESPERSON_STAFF
+from portal.opendata.dumps import export_dumps
+from portal.roles import COMMUNICATION, MODERATORS, SPOKESPERSON_STAFF
+from portal.statistics.models import PlayCount
 from questions.models import ModerationDecision, Question, QuestionState, RejectionReason
 
 DEMO_ID_PREFIX = "demo"
@@ -46,6 +48,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo data: {len(events)} events, {created} new questions.")
         self.seed_users()
         self.seed_answer_video(events)
+        self.seed_plays()
+        dumps = export_dumps()
+        self.stdout.write(f"Open data: {dumps[0].records} public questions in CSV and JSON.")
 
     def seed_themes(self) -> list[Theme]:
         themes = []
@@ -141,13 +146,32 @@ class Command(BaseCommand):
         state = video.get_state_display() if video else "—"
         self.stdout.write(f"Demo answer video: {state}.")
 
+    def seed_plays(self) -> None:
+        """Two weeks of plays of the answered questions, so the statistics show something."""
+        today = timezone.localdate()
+        answered = Question.objects.filter(
+            state=QuestionState.ANSWERED, public_id__startswith=DEMO_ID_PREFIX
+        )
+        for rank, question in enumerate(answered.order_by("pk")):
+            for day_offset in range(14):
+                for position, language in enumerate(("fr", "en", "ar")):
+                    started = (40 + 7 * day_offset) // (1 + rank + 2 * position)
+                    PlayCount.objects.update_or_create(
+                        day=today - timedelta(days=day_offset),
+                        question=question,
+                        language=language,
+                        defaults={"started": started, "completed": started * 3 // 5},
+                    )
+
     def seed_users(self) -> None:
-        """A superuser, a moderator and a spokesperson-staff account sharing one demo password."""
+        """A superuser, a moderator, a spokesperson-staff and a communication account sharing
+        one demo password."""
         password = self.demo_password()
         accounts = [
             ("admin", None),
             ("moderateur", MODERATORS),
             ("porte-parole", SPOKESPERSON_STAFF),
+            ("communication", COMMUNICATION),
         ]
         for username, group_name in accounts:
             user, _ = get_user_model().objects.get_or_create(

@@ -1,0 +1,390 @@
+"""Statistics: known questions and plays in, known figures out; staff with the permission only."""
+
+import csv
+import io
+import threading
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.utils import translation
+
+from portal.statistics import figures
+from portal.statistics.counters import record_play, record_view
+from portal.statistics.figures import Period
+from portal.statistics.models import PlayCount, ReachCount
+from questions.models import QuestionState as S
+from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+BASE = datetime(2026, 3, 2, 10, tzinfo=PARIS)
+
+
+def at(days: float) -> datetime:
+    return BASE + timedelta(days=days)
+
+
+def question(event, theme, state, *, region="ARA", language="fr", supports=0, **stamps):
+    created = stamps.pop("created", at(0))
+    q = QuestionFactory(
+        event=event,
+        theme=theme,
+        state=state,
+        region=region,
+        language=language,
+        support_count=supports,
+        confirmed_at=stamps.pop("confirmed", at(0)),
+        **stamps,
+    )
+    type(q).objects.filter(pk=q.pk).update(created_at=created)  # auto_now_add
+    return q
+
+
+@pytest.fixture
+def known(db):
+    """Lyon: 6 questions; Lille: 2. Delays in whole days for readable medians."""
+    europe, climat = (
+        ThemeFactory(slug="europe", name="Europe"),
+        ThemeFactory(slug="climat", name="Climat"),
+    )
+    lyon = EventFactory(title="Lyon", slug="lyon", themes=[europe, climat])
+    lille = EventFactory(title="Lille", slug="lille", themes=[europe])
+    qs = {
+        "approved": question(lyon, europe, S.APPROVED, supports=3, approved_at=at(1)),
+        "selected": question(
+            lyon, europe, S.SELECTED, supports=5, approved_at=at(2), selected_at=at(3)
+        ),
+        "answered": question(
+            lyon,
+            climat,
+            S.ANSWERED,
+            language="en",
+            supports=7,
+            approved_at=at(4),
+            selected_at=at(5),
+            answered_at=at(7),
+        ),
+        "rejected": question(
+            lyon, climat, S.REJECTED, rejection_reason="off_topic", rejected_at=at(6)
+        ),
+        "merged": question(lyon, europe, S.DUPLICATE, region="BRE"),
+        "waiting": question(lyon, europe, S.UNCONFIRMED, confirmed=None, region="BRE"),
+        "lille_rejected": question(
+            lille,
+            europe,
+            S.REJECTED,
+            rejection_reason="insulting",
+            rejected_at=at(42),
+            created=at(40),
+            confirmed=at(40),
+        ),
+        "lille_answered": question(
+            lille,
+            europe,
+            S.ANSWERED,
+            language="ar",
+            supports=1,
+            approved_at=at(41),
+            selected_at=at(41),
+            answered_at=at(44),
+            created=at(40),
+            confirmed=at(40),
+        ),
+    }
+    return qs
+
+
+COLUMN_KEYS = [key for key, _label in figures.FLOW_COLUMNS + figures.MEDIAN_COLUMNS]
+
+
+def rows_by_label(figure) -> dict:
+    return {row[0]: dict(zip(COLUMN_KEYS, row[1:], strict=True)) for row in figure.rows}
+
+
+@pytest.mark.postgresql_only
+def test_question_flow_per_event_counts_every_step_and_the_median_delays(known):
+    figure = figures.question_flow("event", Period())
+    rows = rows_by_label(figure)
+    assert rows["Lyon"] == {
+        "received": 6,
+        "confirmed": 5,
+        "approved": 3,
+        "rejected": 1,
+        "merged": 1,
+        "selected": 2,
+        "answered": 1,
+        "supports": 15,
+        # decided − confirmed: approved after 1, 2 and 4 days, rejected after 6 → median 3.0
+        "decision_days": 3.0,
+        # answered − selected: 2 days
+        "answer_days": 2.0,
+    }
+    assert rows["Lille"]["received"] == 2 and rows["Lille"]["answered"] == 1
+    assert rows["Lille"]["decision_days"] == 1.5  # median of 2 days (rejected) and 1 (approved)
+    assert rows["Lille"]["answer_days"] == 3.0
+
+
+@pytest.mark.parametrize(
+    ("dimension", "expected"),
+    [
+        ("theme", {"Europe": 6, "Climat": 2}),
+        ("region", {"Auvergne-Rhône-Alpes": 6, "Bretagne": 2}),
+        ("language", {"Français": 6, "English": 1, "العربية": 1}),
+        ("month", {"mars 2026": 6, "avril 2026": 2}),
+    ],
+)
+def test_questions_received_per_theme_region_language_and_month(known, dimension, expected):
+    rows = rows_by_label(figures.question_flow(dimension, Period()))
+    assert {label: row["received"] for label, row in rows.items()} == expected
+
+
+def test_the_period_keeps_the_questions_written_in_it(known):
+    rows = rows_by_label(
+        figures.question_flow("event", Period(since=date(2026, 4, 1), until=date(2026, 4, 30)))
+    )
+    assert list(rows) == ["Lille"]
+    assert rows["Lille"]["rejected"] == 1
+
+
+def test_rejections_by_reason(known):
+    known["approved"].__class__.objects.filter(pk=known["approved"].pk).update(
+        state="rejected", rejection_reason="off_topic"
+    )
+    with translation.override("en"):
+        assert figures.rejections(Period()).rows == [
+            ["Off topic: not about foreign policy", 2],
+            ["Insulting or defamatory", 1],
+        ]
+
+
+def test_plays_are_summed_per_day_answer_and_language(known):
+    answered = known["answered"]
+    other = known["lille_answered"]
+    for _ in range(3):
+        record_play(question_id=answered.pk, language="fr", event="start", day=date(2026, 3, 10))
+    record_play(question_id=answered.pk, language="fr", event="end", day=date(2026, 3, 10))
+    record_play(question_id=answered.pk, language="ar", event="start", day=date(2026, 3, 11))
+    record_play(question_id=other.pk, language="ar", event="start", day=date(2026, 3, 11))
+    record_play(question_id=other.pk, language="ar", event="end", day=date(2026, 3, 11))
+    assert PlayCount.objects.count() == 3  # one row per (day, answer, language)
+    assert figures.plays_per_day(Period()).rows == [["2026-03-10", 3, 1], ["2026-03-11", 2, 1]]
+    assert figures.plays_per_answer(Period()).rows == [
+        [answered.title, 4, 1],
+        [other.title, 1, 1],
+    ]
+    assert figures.plays_per_language(Period()).rows == [["Français", 3, 1], ["العربية", 2, 1]]
+    assert figures.plays_per_day(Period(since=date(2026, 3, 11))).rows == [["2026-03-11", 2, 1]]
+
+
+@pytest.fixture
+def communication(client):
+    client.force_login(UserFactory(username="comm", groups=["Communication"]))
+    return client
+
+
+def test_the_page_shows_every_figure_with_its_table_chart_and_csv(communication, known):
+    record_play(question_id=known["answered"].pk, language="fr", event="start")
+    record_view(kind="feed", key="answers.rss", language="fr")
+    response = communication.get("/fr/staff/statistics/?dimension=theme")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for key in ("flow-theme", "rejections", "plays-day", "plays-answer", "plays-language", "views"):
+        assert f'src="/fr/staff/statistics/{key}.svg?dimension=theme"' in html
+        assert f'href="/fr/staff/statistics/{key}.csv?dimension=theme"' in html
+    assert '<th scope="row" dir="auto">Europe</th>' in html
+    assert "no-cache" in response["Cache-Control"] or "private" in response["Cache-Control"]
+
+
+def test_the_page_costs_the_same_queries_however_much_data_it_counts(
+    communication, known, django_assert_max_num_queries
+):
+    communication.get("/fr/staff/statistics/")
+    for day in range(1, 20):
+        record_play(
+            question_id=known["answered"].pk, language="de", event="start", day=date(2026, 3, day)
+        )
+        QuestionFactory(state=S.APPROVED, approved_at=at(day))
+    cache.clear()  # the figures are kept five minutes: count them afresh
+    # Session, user and its permissions (4), one query per figure (6), the labels of the flow
+    # and the titles of the most played answers; SQLite reads the delays for its medians.
+    with django_assert_max_num_queries(12 if connection.vendor == "postgresql" else 13):
+        assert communication.get("/fr/staff/statistics/").status_code == 200
+    # Then its charts and CSV files read the figures from the cache: the login checks only.
+    with django_assert_max_num_queries(4):
+        assert communication.get("/fr/staff/statistics/flow-event.svg").status_code == 200
+
+
+def test_each_figure_is_an_svg_chart_without_script_and_a_csv(communication, known):
+    svg = communication.get("/fr/staff/statistics/flow-event.svg")
+    assert svg.status_code == 200 and svg["Content-Type"].startswith("image/svg+xml")
+    body = svg.content.decode()
+    assert "<svg" in body and "Lyon" in body
+    assert "<script" not in body and "http://kozea" not in body and "https://kozea" not in body
+    assert "default-src 'none'" in svg["Content-Security-Policy"]
+    data = communication.get("/en/staff/statistics/flow-event.csv")
+    assert data["Content-Disposition"] == 'attachment; filename="hors-les-murs-flow-event.csv"'
+    rows = list(csv.reader(io.StringIO(data.content.decode())))
+    assert rows[0][:3] == ["Event", "Received", "Confirmed"]
+    assert sorted(row[:2] for row in rows[1:]) == [["Lille", "2"], ["Lyon", "6"]]
+    assert communication.get("/fr/staff/statistics/nothing.svg").status_code == 404
+
+
+def test_every_figure_draws_its_chart(communication, known):
+    record_play(question_id=known["answered"].pk, language="fr", event="start")
+    record_play(question_id=known["answered"].pk, language="fr", event="end", day=date(2026, 1, 2))
+    record_view(kind="embed", key=known["answered"].public_id, language="fr")
+    keys = [f"flow-{dimension}" for dimension in figures.DIMENSIONS]
+    keys += ["rejections", "plays-day", "plays-answer", "plays-language", "views"]
+    for key in keys:
+        response = communication.get(f"/ar/staff/statistics/{key}.svg?since=2026-01-01")
+        assert response.status_code == 200, key
+        assert b"<svg" in response.content and b"<script" not in response.content, key
+
+
+def test_only_staff_with_the_statistics_permission_see_them(client, known):
+    assert client.get("/fr/staff/statistics/").status_code == 302  # to the login
+    for group in ("Moderators", "Spokesperson staff"):
+        client.force_login(UserFactory(groups=[group]))
+        assert client.get("/fr/staff/statistics/").status_code == 403
+        assert client.get("/fr/staff/statistics/flow-event.csv").status_code == 403
+
+
+def test_the_communication_role_reads_statistics_and_nothing_else():
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Communication")
+    assert [f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()] == [
+        "portal.view_statistics"
+    ]
+
+
+def test_the_beacon_counts_a_play_of_an_answer_without_cookies(client, known):
+    answered = known["answered"]
+    for event in ("start", "start", "end"):
+        response = client.post(
+            "/reach/plays/", {"question": answered.public_id, "event": event, "lang": "ar"}
+        )
+        assert response.status_code == 204
+        assert not response.cookies
+    row = PlayCount.objects.get()
+    assert (row.question_id, row.language, row.started, row.completed) == (answered.pk, "ar", 2, 1)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"event": "start", "lang": "fr"},
+        {"question": "unknown", "event": "start", "lang": "fr"},
+        {"question": "APPROVED", "event": "start", "lang": "fr"},
+        {"question": "ANSWERED", "event": "pause", "lang": "fr"},
+        {"question": "ANSWERED", "event": "start", "lang": "pt"},
+    ],
+)
+def test_the_beacon_refuses_what_is_not_a_play_of_an_answer(client, known, data):
+    ids = {"APPROVED": known["approved"].public_id, "ANSWERED": known["answered"].public_id}
+    data = {key: ids.get(value, value) for key, value in data.items()}
+    assert client.post("/reach/plays/", data).status_code == 400
+    assert client.get("/reach/plays/").status_code == 405
+    assert not PlayCount.objects.exists()
+
+
+def test_the_beacon_reads_nothing_once_the_answer_is_known(
+    client, known, django_assert_max_num_queries
+):
+    data = {"question": known["answered"].public_id, "event": "start", "lang": "fr"}
+    client.post("/reach/plays/", data)
+    with django_assert_max_num_queries(4):  # SAVEPOINT, SET LOCAL, the upsert, RELEASE
+        client.post("/reach/plays/", data)
+    assert PlayCount.objects.get().started == 2
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_plays_lose_no_count():
+    """16 threads, each with its own connection, 50 starts and 25 ends on the same row."""
+    answered = QuestionFactory(state=S.ANSWERED)
+    barrier = threading.Barrier(16)
+    errors = []
+
+    def play() -> None:
+        try:
+            barrier.wait()
+            for number in range(50):
+                record_play(question_id=answered.pk, language="fr", event="start")
+                if number % 2:
+                    record_play(question_id=answered.pk, language="fr", event="end")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=play) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    row = PlayCount.objects.get()
+    assert (row.started, row.completed) == (16 * 50, 16 * 25)
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_beacons_through_http_lose_no_count(live_server):
+    """Real requests on the live server's threads, as browsers would send them."""
+    import requests
+
+    answered = QuestionFactory(state=S.ANSWERED)
+    url = f"{live_server.url}/reach/plays/"
+
+    def send() -> None:
+        with requests.Session() as session:
+            for _ in range(20):
+                session.post(
+                    url,
+                    data={"question": answered.public_id, "event": "start", "lang": "es"},
+                    timeout=30,
+                ).raise_for_status()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert PlayCount.objects.get(language="es").started == 160
+
+
+def test_feed_embed_and_oembed_requests_are_counted(client, answered_question):
+    answered = answered_question()
+    client.get("/fr/feeds/answers.rss")
+    client.get("/fr/feeds/answers.rss")
+    client.get(f"/en/feeds/events/{answered.event.slug}/answers.atom")
+    client.get(f"/embed/{answered.public_id}/?lang=ar")
+    client.get(f"/oembed/?url=http://127.0.0.1:8000{answered.get_absolute_url()}")
+    client.get("/embed/unknown/")  # a 404 is not a view
+    counts = {(row.kind, row.key, row.language): row.count for row in ReachCount.objects.all()}
+    assert counts == {
+        ("feed", "answers.rss", "fr"): 2,
+        ("feed", f"event/{answered.event.slug}.atom", "en"): 1,
+        ("embed", answered.public_id, "ar"): 1,
+        ("oembed", "", "fr"): 1,
+    }
+
+
+def test_the_answer_pages_load_the_play_counter_but_the_staff_preview_does_not(
+    client, answered_question
+):
+    answered = answered_question()
+    page = client.get(answered.get_absolute_url()).content.decode()
+    assert 'src="/static/reach/plays.js" data-beacon="/reach/plays/"' in page
+    assert f'data-question="{answered.public_id}"' in page
+    embed = client.get(f"/embed/{answered.public_id}/?lang=fr").content.decode()
+    assert "reach/plays.js" in embed
+
+
+def test_a_staff_client_without_login_cannot_read_a_chart(db):
+    assert Client().get("/fr/staff/statistics/views.svg").status_code == 302
