@@ -1,16 +1,13 @@
 """The open-data JSON API (/api/v1/): read-only, anonymous, cacheable like the public pages."""
 
-from urllib.parse import urlencode
-
 from django.http import HttpRequest, JsonResponse
-from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from core.urls import absolute_reverse
 from portal.opendata.filters import RecordFilterForm, encode_cursor
 from portal.opendata.records import public_records, to_record
 from portal.opendata.schema import openapi_document
-from portal.reach.media import absolute_url
 
 API_CACHE_SECONDS = 5 * 60
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -44,7 +41,7 @@ def question_list(request: HttpRequest) -> JsonResponse:
     if has_next:
         query = {key: value for key, value in request.GET.items() if key != "cursor"}
         query["cursor"] = encode_cursor(page[-1].pk)
-        next_url = absolute_url(f"{reverse('opendata:api_questions')}?{urlencode(query)}")
+        next_url = absolute_reverse("opendata:api_questions", query=query)
     body = {"results": [to_record(question) for question in page], "next": next_url}
     response = _open(JsonResponse(body, json_dumps_params=JSON_OPTIONS))
     if next_url:

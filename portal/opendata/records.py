@@ -5,10 +5,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import translation
 
-from portal.reach.media import absolute_url, file_url
+from core.urls import absolute_reverse, absolute_url
+from portal.reach.media import file_url
 from questions.models import Question
 from questions.selectors import published_answer_video
 
@@ -36,7 +36,7 @@ def to_record(question: Question) -> dict:
     with translation.override(settings.LANGUAGE_CODE):
         page_url = absolute_url(question.get_absolute_url())
         embed_url = (
-            absolute_url(reverse("reach:embed", kwargs={"public_id": question.public_id}))
+            absolute_reverse("reach:embed", kwargs={"public_id": question.public_id})
             if video
             else None
         )

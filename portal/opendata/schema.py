@@ -10,9 +10,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.urls import absolute_url
 from portal.opendata.columns import COLUMNS
 from portal.opendata.filters import DEFAULT_LIMIT, MAX_LIMIT
-from portal.reach.media import absolute_url
 
 LICENCE_NAME = "Licence Ouverte / Open Licence 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"

@@ -1,15 +1,14 @@
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from core.urls import absolute_reverse, absolute_url
 from portal.opendata.columns import COLUMNS
 from portal.opendata.dumps import latest_dumps
 from portal.opendata.filters import DEFAULT_LIMIT, MAX_LIMIT
 from portal.opendata.models import DumpFormat
 from portal.opendata.schema import LICENCE_NAME, LICENCE_URL
-from portal.reach.media import absolute_url
 
 
 @require_safe
@@ -25,10 +24,10 @@ def open_data(request: HttpRequest) -> HttpResponse:
             "json": dumps.get(DumpFormat.JSON),
             "licence_name": LICENCE_NAME,
             "licence_url": LICENCE_URL,
-            "api_url": absolute_url(reverse("opendata:api_questions")),
-            "schema_url": absolute_url(reverse("opendata:openapi")),
-            "csv_url": absolute_url(reverse("opendata:download", kwargs={"format": "csv"})),
-            "json_url": absolute_url(reverse("opendata:download", kwargs={"format": "json"})),
+            "api_url": absolute_reverse("opendata:api_questions"),
+            "schema_url": absolute_reverse("opendata:openapi"),
+            "csv_url": absolute_reverse("opendata:download", kwargs={"format": "csv"}),
+            "json_url": absolute_reverse("opendata:download", kwargs={"format": "json"}),
             "default_limit": DEFAULT_LIMIT,
             "max_limit": MAX_LIMIT,
         },

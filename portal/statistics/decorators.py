@@ -4,8 +4,8 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 
+from core.i18n import current_language
 from portal.statistics.counters import record_view
 
 
@@ -19,7 +19,7 @@ def counted(kind: str, key: Callable[[HttpRequest, dict], str] = lambda request,
             response = view(request, *args, **kwargs)
             if response.status_code == 200:
                 # A view that answers in another language than the URL's says so.
-                language = response.get("Content-Language") or translation.get_language() or ""
+                language = response.get("Content-Language") or current_language()
                 record_view(kind=kind, key=key(request, kwargs), language=language)
             return response
 

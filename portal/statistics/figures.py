@@ -23,10 +23,11 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import current_language
 from events.models import Event, Theme
 from events.regions import CITIZEN_REGION_CHOICES
 from portal.statistics.models import PlayCount, ReachCount, ReachKind
@@ -326,7 +327,7 @@ def figure(key: str, period: Period) -> Figure:
     """One figure by its key; KeyError if unknown. Kept CACHE_SECONDS in the shared cache: the
     page, its charts and its CSV files read the same figures, and the counts may be minutes old.
     """
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = current_language()
     cache_key = f"statistics:{key}:{period.since}:{period.until}:{language}"
     found = cache.get(cache_key)
     if found is None:
