@@ -14,10 +14,11 @@ from django.conf import settings
 from django.core.files import File
 
 from benchmarks.report import Section
-from media_pipeline import services, workflow
+from media_pipeline import workflow
 from media_pipeline.demo import make_test_pattern
 from media_pipeline.models import AnswerVideo
 from media_pipeline.probe import ProbeFacts, probe_file
+from media_pipeline.services import processing, sources
 from media_pipeline.transcode import (
     AUDIO_BITRATE,
     MP4_MAX_HEIGHT,
@@ -154,9 +155,9 @@ def run_pipeline(source: Path) -> Cost:
     """What a worker does for an upload: probe, transcode, posters, store outputs, mark ready."""
     question = selected_question()
     with open(source, "rb") as handle:
-        video = services.attach_source(question=question, file=File(handle), actor=None)
+        video = sources.attach_source(question=question, file=File(handle), actor=None)
     with measured() as cost:
-        processed = services.process_video(video_id=video.pk)
+        processed = processing.process_video(video_id=video.pk)
     video.refresh_from_db()
     if processed is None or not workflow.PUBLISH.allows(video):
         raise RuntimeError(f"the pipeline did not finish: {video.state} {video.error_reason}")
@@ -169,7 +170,8 @@ def run(work_root: Path) -> Section:
         title=f"Transcoding a {CLIP_SECONDS} s 1080p clip",
         method=(
             f"Source: {CLIP_SECONDS} s of 1920×1080 30 fps H.264 test pattern (8 Mb/s) with AAC "
-            "stereo. **Pipeline**: `media_pipeline.services.process_video` as the Celery task "
+            "stereo. **Pipeline**: `media_pipeline.services.processing.process_video` as the "
+            "Celery task "
             "runs it (copy the source out of storage, ffprobe, one ffmpeg process for the HLS "
             "ladder + MP4 + poster frame with progress reading, posters, outputs stored, database "
             "updated). **Bare command**: the pipeline's own ffmpeg command line run alone. **One "

@@ -7,12 +7,12 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from media_pipeline import services, uploads, workflow
+from media_pipeline import selectors, uploads, workflow
 from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionAdminForm
 from media_pipeline.models import AnswerVideo, Caption, Rendition, UploadSession
+from media_pipeline.services import captions, sources, staff_actions
 from questions.exceptions import QuestionError
-from questions.models import Question, QuestionState
 
 ADMIN_UPLOAD_MAX_BYTES = 200 * 1024**2
 
@@ -21,6 +21,35 @@ class CaptionInline(admin.TabularInline):
     model = Caption
     form = CaptionAdminForm
     extra = 0
+
+
+def save_caption_rows(formset, *, video: AnswerVideo) -> None:
+    """The caption inline's rows go through the caption services, so a replaced or deleted file
+    leaves the storage too; the formset's lists are filled for the admin's change message."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for row in formset.deleted_forms:
+        if row.instance.pk:
+            captions.delete_caption(caption=row.instance)
+            formset.deleted_objects.append(row.instance)
+    for row in formset.forms:
+        if row in formset.deleted_forms or not row.has_changed():
+            continue
+        data = row.cleaned_data
+        upload = data.get("file")
+        content = upload.read() if hasattr(upload, "content_type") else None  # a new file
+        if row.instance.pk:
+            caption = captions.edit_caption(
+                caption=row.instance,
+                language=data["language"],
+                label=data["label"],
+                content=content,
+            )
+            formset.changed_objects.append((caption, row.changed_data))
+        else:
+            caption = captions.set_caption(
+                video=video, language=data["language"], content=content, label=data["label"]
+            )
+            formset.new_objects.append(caption)
 
 
 class RenditionInline(admin.TabularInline):
@@ -50,7 +79,7 @@ class AnswerVideoAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "question" in self.fields:
-            self.fields["question"].queryset = Question.objects.filter(state=QuestionState.SELECTED)
+            self.fields["question"].queryset = selectors.questions_awaiting_video()
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -121,7 +150,7 @@ class AnswerVideoAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data.get("upload")
         if upload:
-            video = services.attach_source(
+            video = sources.attach_source(
                 question=form.cleaned_data.get("question") or obj.question,
                 file=upload,
                 actor=request.user,
@@ -129,7 +158,13 @@ class AnswerVideoAdmin(admin.ModelAdmin):
             obj.pk = video.pk
             obj.refresh_from_db()
         if change and "transcript" in form.changed_data:
-            services.set_transcript(video=obj, text=form.cleaned_data["transcript"])
+            captions.set_transcript(video=obj, text=form.cleaned_data["transcript"])
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Caption:
+            save_caption_rows(formset, video=form.instance)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_urls(self):
         return [
@@ -160,7 +195,7 @@ class AnswerVideoAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if not self.has_change_permission(request, video):
             raise PermissionDenied
-        self.run_service(request, services.retry_video, [video], str(_("processing again")))
+        self.run_service(request, staff_actions.retry_video, [video], str(_("processing again")))
         return HttpResponseRedirect(
             reverse("admin:media_pipeline_answervideo_change", args=[video_id])
         )
@@ -169,21 +204,21 @@ class AnswerVideoAdmin(admin.ModelAdmin):
         video = self.get_object(request, str(video_id))
         if request.method != "POST" or video is None or not self.has_publish_permission(request):
             raise PermissionDenied
-        self.run_service(request, services.publish_video, [video], str(_("published")))
+        self.run_service(request, staff_actions.publish_video, [video], str(_("published")))
         return HttpResponseRedirect(
             reverse("admin:media_pipeline_answervideo_change", args=[video_id])
         )
 
     @admin.action(description=_("Process the selected failed videos again"))
     def retry_selected(self, request: HttpRequest, queryset: QuerySet[AnswerVideo]) -> None:
-        self.run_service(request, services.retry_video, queryset, str(_("processing again")))
+        self.run_service(request, staff_actions.retry_video, queryset, str(_("processing again")))
 
     @admin.action(
         description=_("Publish the selected ready videos"),
         permissions=["publish"],
     )
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[AnswerVideo]) -> None:
-        self.run_service(request, services.publish_video, queryset, str(_("published")))
+        self.run_service(request, staff_actions.publish_video, queryset, str(_("published")))
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(workflow.PUBLISH.permission)

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event
-from media_pipeline import processes, services, workflow
+from media_pipeline import processes, workflow
 from media_pipeline.models import AnswerVideo
+from media_pipeline.services import captions, processing, sources, staff_actions
 from questions.models import Question, QuestionState
 
 DEMO_PUBLIC_ID = "demovideo001"
@@ -92,12 +93,12 @@ def seed_answer_video(event: Event) -> AnswerVideo | None:
         with tempfile.TemporaryDirectory() as folder:
             clip = make_test_pattern(Path(folder) / "demo.mp4")
             with open(clip, "rb") as handle:
-                video = services.attach_source(question=question, file=File(handle), actor=None)
-        services.process_video(video_id=video.pk)  # synchronously; the queued task finds it done
+                video = sources.attach_source(question=question, file=File(handle), actor=None)
+        processing.process_video(video_id=video.pk)  # synchronously; the queued task finds it done
         video.refresh_from_db()
         if not workflow.PUBLISH.allows(video):
             return video
     with transaction.atomic():
-        services.set_caption(video=video, language="fr", content=DEMO_CAPTIONS.encode())
-        services.set_transcript(video=video, text=DEMO_TRANSCRIPT)
-        return services.publish_video(video=video, actor=None)
+        captions.set_caption(video=video, language="fr", content=DEMO_CAPTIONS.encode())
+        captions.set_transcript(video=video, text=DEMO_TRANSCRIPT)
+        return staff_actions.publish_video(video=video, actor=None)

@@ -1,8 +1,11 @@
 """Querysets of the video pages, with the joins that keep their query counts constant."""
 
-from django.db.models import Prefetch, QuerySet
+from datetime import datetime, timedelta
 
-from media_pipeline.models import AnswerVideo, Caption
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+
+from media_pipeline.models import AnswerVideo, Caption, VideoState
 from questions.models import Question, QuestionState
 
 
@@ -20,3 +23,23 @@ def questions_for_answer() -> QuerySet[Question]:
 
 def video_for_staff_queryset() -> QuerySet[AnswerVideo]:
     return AnswerVideo.objects.select_related("question")
+
+
+def caption_for_staff_queryset() -> QuerySet[Caption]:
+    return Caption.objects.select_related("video__question")
+
+
+def questions_awaiting_video() -> QuerySet[Question]:
+    """The questions the admin's upload form offers."""
+    return Question.objects.filter(state=QuestionState.SELECTED)
+
+
+def stuck_video_ids(*, now: datetime) -> list[int]:
+    """Videos whose worker died (past their deadline) or whose queued message was lost."""
+    forgotten_before = now - timedelta(seconds=settings.MEDIA_PROCESSING_DEADLINE_SECONDS)
+    return list(
+        AnswerVideo.objects.filter(
+            Q(state=VideoState.PROCESSING, processing_deadline__lt=now)
+            | Q(state=VideoState.UPLOADED, updated_at__lt=forgotten_before)
+        ).values_list("pk", flat=True)
+    )

@@ -5,8 +5,9 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from media_pipeline import services, uploads
+from media_pipeline import uploads
 from media_pipeline.exceptions import TransientStorageError
+from media_pipeline.services import claims, processing
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +24,10 @@ STORAGE_RETRIES = 5
 def transcode_video(self, video_id: int) -> str:
     """Process one video. Invalid media fails for good; storage hiccups retry with backoff."""
     try:
-        video = services.process_video(video_id=video_id)
+        video = processing.process_video(video_id=video_id)
     except TransientStorageError as error:
         if self.request.retries >= STORAGE_RETRIES:
-            services.give_up_on_storage(video_id=video_id, log=str(error))
+            claims.give_up_on_storage(video_id=video_id, log=str(error))
             return "storage-unavailable"
         countdown = min(600, settings.MEDIA_STORAGE_RETRY_BASE_SECONDS * 2**self.request.retries)
         logger.warning("video %s: storage error, retry in %ss: %s", video_id, countdown, error)
@@ -36,7 +37,7 @@ def transcode_video(self, video_id: int) -> str:
 
 @shared_task(name="media_pipeline.tasks.sweep_stuck_videos")
 def sweep_stuck_videos() -> int:
-    return services.sweep_stuck_videos()
+    return claims.sweep_stuck_videos()
 
 
 @shared_task(name="media_pipeline.tasks.clean_abandoned_uploads")

@@ -30,7 +30,8 @@ from django.utils.translation import ngettext
 from media_pipeline import storage_ops, workflow
 from media_pipeline.exceptions import UploadRefused
 from media_pipeline.models import AnswerVideo, UploadSession
-from media_pipeline.services import attach_source, check_question_accepts_answer
+from media_pipeline.services.sources import attach_source
+from media_pipeline.workflow import check_question_accepts_answer
 from questions.models import Question
 
 ACCEPTED_VIDEO_TYPES = {

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from media_pipeline import selectors, services, workflow
+from media_pipeline import selectors, workflow
 from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionForm, TranscriptForm
-from media_pipeline.models import AnswerVideo, Caption
+from media_pipeline.models import AnswerVideo
+from media_pipeline.services import captions, staff_actions
 from questions.exceptions import QuestionError
 
 STAFF_LIST_SIZE = 100
@@ -89,7 +90,7 @@ def back_to_list(video: AnswerVideo | None = None) -> HttpResponse:
 def retry(request: HttpRequest, video_id: int) -> HttpResponse:
     video = get_object_or_404(selectors.video_for_staff_queryset(), pk=video_id)
     try:
-        services.retry_video(video=video, actor=request.user)
+        staff_actions.retry_video(video=video, actor=request.user)
         messages.success(request, _("The video will be processed again."))
     except MediaPipelineError as error:
         messages.error(request, str(error))
@@ -103,7 +104,7 @@ def publish(request: HttpRequest, video_id: int) -> HttpResponse:
     if not request.user.has_perm(workflow.PUBLISH.permission):
         return HttpResponse(status=403)
     try:
-        services.publish_video(video=video, actor=request.user)
+        staff_actions.publish_video(video=video, actor=request.user)
         messages.success(request, _("The answer is published; the citizens are being notified."))
     except (MediaPipelineError, QuestionError) as error:
         messages.error(request, str(error))
@@ -117,7 +118,7 @@ def add_caption(request: HttpRequest, video_id: int) -> HttpResponse:
     form = CaptionForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.set_caption(
+            captions.set_caption(
                 video=video,
                 language=form.cleaned_data["language"],
                 content=form.cleaned_data["file"].read(),
@@ -134,8 +135,8 @@ def add_caption(request: HttpRequest, video_id: int) -> HttpResponse:
 @require_POST
 @staff_page
 def remove_caption(request: HttpRequest, caption_id: int) -> HttpResponse:
-    caption = get_object_or_404(Caption.objects.select_related("video__question"), pk=caption_id)
-    services.delete_caption(caption=caption)
+    caption = get_object_or_404(selectors.caption_for_staff_queryset(), pk=caption_id)
+    captions.delete_caption(caption=caption)
     messages.success(request, _("The captions were removed."))
     return back_to_list(caption.video)
 
@@ -146,7 +147,7 @@ def save_transcript(request: HttpRequest, video_id: int) -> HttpResponse:
     video = get_object_or_404(selectors.video_for_staff_queryset(), pk=video_id)
     form = TranscriptForm(request.POST)
     if form.is_valid():
-        services.set_transcript(video=video, text=form.cleaned_data["transcript"])
+        captions.set_transcript(video=video, text=form.cleaned_data["transcript"])
         messages.success(request, _("The transcript was saved."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

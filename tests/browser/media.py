@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.files import File
 
-from media_pipeline import services
 from media_pipeline.demo import make_test_pattern
 from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.services import captions, processing, sources, staff_actions
 from questions.models import Question
 
 CAPTIONS_FR = "WEBVTT\n\n00:00.000 --> 00:03.000\nLa France accueille les étudiants.\n"
@@ -31,11 +31,11 @@ def publish_answer(question: Question, folder: Path) -> AnswerVideo:
     """Upload, transcode, caption and publish an answer the way staff would, minus the clicks."""
     clip = make_clip(folder / "answer.mp4")
     with open(clip, "rb") as handle:
-        video = services.attach_source(question=question, file=File(handle), actor=None)
-    services.process_video(video_id=video.pk)
+        video = sources.attach_source(question=question, file=File(handle), actor=None)
+    processing.process_video(video_id=video.pk)
     video.refresh_from_db()
     assert video.state == VideoState.READY, video.error_reason
-    services.set_caption(video=video, language="fr", content=CAPTIONS_FR.encode())
-    services.set_caption(video=video, language="ar", content=CAPTIONS_FR.encode())
-    services.set_transcript(video=video, text=TRANSCRIPT)
-    return services.publish_video(video=video, actor=None)
+    captions.set_caption(video=video, language="fr", content=CAPTIONS_FR.encode())
+    captions.set_caption(video=video, language="ar", content=CAPTIONS_FR.encode())
+    captions.set_transcript(video=video, text=TRANSCRIPT)
+    return staff_actions.publish_video(video=video, actor=None)

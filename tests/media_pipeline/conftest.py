@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.files import File
 
-from media_pipeline import services
+from media_pipeline.services import sources
 from portal.roles import SPOKESPERSON_STAFF
 from questions.models import QuestionState
 from tests.factories import QuestionFactory, UserFactory
@@ -70,4 +70,4 @@ def clip(clip_folder) -> Path:
 
 def attach(question, path: Path, actor=None):
     with open(path, "rb") as handle:
-        return services.attach_source(question=question, file=File(handle), actor=actor)
+        return sources.attach_source(question=question, file=File(handle), actor=actor)

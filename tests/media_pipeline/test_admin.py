@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from media_pipeline import services
-from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.models import AnswerVideo, Caption, VideoState
+from media_pipeline.services import processing
 from portal.roles import SPOKESPERSON_STAFF
 from tests.factories import UserFactory
 from tests.media_pipeline.conftest import attach
@@ -61,7 +61,7 @@ def test_the_admin_shows_progress_and_retries_and_publishes_through_the_services
     video.refresh_from_db()
     assert video.state == VideoState.UPLOADED
 
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
     client.post(reverse("admin:media_pipeline_answervideo_publish", args=[video.pk]))
     video.refresh_from_db()
     assert video.state == VideoState.READY  # refused: no captions, no transcript yet
@@ -99,3 +99,51 @@ def test_the_admin_shows_progress_and_retries_and_publishes_through_the_services
     assert video.state == VideoState.PUBLISHED
     selected_question.refresh_from_db()
     assert selected_question.state == "answered"
+
+
+def inline_post(client, url, *rows, transcript=""):
+    data = {
+        "transcript": transcript,
+        "renditions-TOTAL_FORMS": 0,
+        "renditions-INITIAL_FORMS": 0,
+        "captions-TOTAL_FORMS": len(rows),
+        "captions-INITIAL_FORMS": sum(1 for row in rows if "id" in row),
+    }
+    for index, row in enumerate(rows):
+        data.update({f"captions-{index}-{name}": value for name, value in row.items()})
+    return client.post(url, data)
+
+
+def test_the_caption_inline_goes_through_the_services_and_leaves_no_file_behind(
+    client, staff, selected_question, clip, django_capture_on_commit_callbacks
+):
+    video = attach(selected_question, clip)
+    url = reverse("admin:media_pipeline_answervideo_change", args=[video.pk])
+    storage = Caption._meta.get_field("file").storage
+
+    vtt = SimpleUploadedFile("fr.vtt", VTT, "text/vtt")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = inline_post(client, url, {"language": "fr", "label": "", "file": vtt})
+    assert response.status_code == 302
+    first = video.captions.get()
+    assert first.label == "Français" and storage.exists(first.file.name)
+
+    replacement = SimpleUploadedFile("fr2.vtt", VTT.replace(b"Bonjour", b"Salut"), "text/vtt")
+    row = {"id": first.pk, "video": video.pk, "language": "fr", "label": "VF", "file": replacement}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert inline_post(client, url, row).status_code == 302
+    second = video.captions.get()
+    assert second.label == "VF" and b"Salut" in second.file.read()
+    assert not storage.exists(first.file.name)  # the replaced file left the storage
+
+    row = {"id": second.pk, "video": video.pk, "language": "ar", "label": "", "file": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert inline_post(client, url, row).status_code == 302
+    moved = video.captions.get()
+    assert moved.language == "ar" and b"Salut" in moved.file.read()
+    assert not storage.exists(second.file.name)
+
+    row = {"id": moved.pk, "video": video.pk, "language": "ar", "label": "", "DELETE": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert inline_post(client, url, row).status_code == 302
+    assert not video.captions.exists() and not storage.exists(moved.file.name)

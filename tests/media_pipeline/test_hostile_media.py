@@ -16,10 +16,10 @@ from django.core.files.storage import storages
 from django.utils import translation
 from PIL import Image
 
-from media_pipeline import services
 from media_pipeline.exceptions import InvalidMedia
 from media_pipeline.models import VideoState
 from media_pipeline.probe import probe_file
+from media_pipeline.services import processing
 from media_pipeline.storage_ops import list_tree
 from tests.media_pipeline.conftest import attach, make_clip
 
@@ -256,7 +256,7 @@ def test_a_disguised_manifest_is_refused_without_opening_what_it_names(
     upload.write_bytes(disguise(manifest(published_elsewhere)))
     video = attach(selected_question, upload)
 
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
 
     video.refresh_from_db()
     assert video.state == VideoState.FAILED
@@ -386,7 +386,7 @@ def test_an_mp4_whose_tracks_live_in_another_file_opens_only_itself(
     shutil.copy(published_elsewhere["mp4"], tmp_path / "video.mp4")
     video = attach(selected_question, upload)
 
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
 
     video.refresh_from_db()
     assert video.state == VideoState.FAILED and video.error_reason, video.error_reason

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.storage import storages
 from PIL import Image
 
-from media_pipeline import services
 from media_pipeline.exceptions import PublishRefused
 from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.services import captions, claims, processing, staff_actions
 from media_pipeline.storage_ops import list_tree
 from tests.media_pipeline.conftest import attach, make_clip
 
@@ -57,7 +57,7 @@ def test_a_clip_becomes_an_hls_ladder_an_mp4_and_posters(selected_question, clip
     video = attach(selected_question, clip)
     assert video.state == VideoState.UPLOADED
 
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
 
     video.refresh_from_db()
     assert video.state == VideoState.READY, video.error_reason
@@ -111,7 +111,7 @@ def test_a_rotated_phone_video_keeps_its_portrait_ladder(selected_question, tmp_
         timeout=60,
     )
     video = attach(selected_question, rotated)
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
     video.refresh_from_db()
     assert video.state == VideoState.READY, video.error_reason
     assert (video.width, video.height) == (360, 480)
@@ -199,9 +199,9 @@ def test_hostile_files_fail_with_a_reason_and_publish_nothing(
 ):
     settings.LANGUAGE_CODE = "en"
     video = attach(selected_question, make_file(tmp_path))
-    services.set_transcript(video=video, text="Transcription.")
+    captions.set_transcript(video=video, text="Transcription.")
 
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
 
     video.refresh_from_db()
     assert video.state == VideoState.FAILED
@@ -209,7 +209,7 @@ def test_hostile_files_fail_with_a_reason_and_publish_nothing(
     assert not video.hls_master and not video.mp4 and not video.renditions.exists()
     assert list_tree(storages["default"], "answers") == []
     with pytest.raises(PublishRefused):
-        services.publish_video(video=video, actor=None)
+        staff_actions.publish_video(video=video, actor=None)
     selected_question.refresh_from_db()
     assert selected_question.state == "selected"
 
@@ -217,14 +217,14 @@ def test_hostile_files_fail_with_a_reason_and_publish_nothing(
 def test_a_new_source_replaces_the_previous_version_without_leaving_files(
     selected_question, clip, tmp_path, django_capture_on_commit_callbacks
 ):
-    first = services.process_video(video_id=attach(selected_question, clip).pk)
+    first = processing.process_video(video_id=attach(selected_question, clip).pk)
     first_files = list_tree(storages["default"], "answers")
     first_source = first.source.name
 
     other = make_clip(tmp_path / "second.mp4", seconds=2, size="320x240")
     with django_capture_on_commit_callbacks(execute=True):
         video = attach(selected_question, other)
-        with_second = services.process_video(video_id=video.pk)
+        with_second = processing.process_video(video_id=video.pk)
 
     files = list_tree(storages["default"], "answers")
     assert with_second.output_version != first.output_version
@@ -249,7 +249,7 @@ def test_videos_over_the_limits_fail_with_a_reason(
     settings.LANGUAGE_CODE = "en"
     setattr(settings, limit, value)  # alone: the other limits keep their defaults
     video = attach(selected_question, clip)
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
     video.refresh_from_db()
     assert video.state == VideoState.FAILED and reason_part in video.error_reason
     assert list_tree(storages["default"], "answers") == []
@@ -258,10 +258,10 @@ def test_videos_over_the_limits_fail_with_a_reason(
 def test_a_stale_worker_cannot_overwrite_a_newer_upload(selected_question, clip, tmp_path):
     """Staff upload a new file while a worker transcodes the old one: the old work is dropped."""
     video = attach(selected_question, clip)
-    _video, old_claim = services.claim_video(video_id=video.pk)
+    _video, old_claim = claims.claim_video(video_id=video.pk)
     newer = make_clip(tmp_path / "newer.mp4", seconds=2, size="320x240")
     attach(selected_question, newer)
-    _video, new_claim = services.claim_video(video_id=video.pk)
+    _video, new_claim = claims.claim_video(video_id=video.pk)
     assert new_claim.attempt == old_claim.attempt == 1  # same number, different claim
     assert not old_claim.rows().exists() and new_claim.rows().exists()
 
@@ -274,7 +274,7 @@ def test_a_transcode_over_its_time_limit_is_stopped_with_a_reason(
     settings.MEDIA_X264_PRESET = "veryslow"
     long_clip = make_clip(tmp_path / "long.mp4", seconds=6, size="640x360")
     video = attach(selected_question, long_clip)
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
     video.refresh_from_db()
     assert video.state == VideoState.FAILED and "too long" in video.error_reason
     assert list_tree(storages["default"], "answers") == []

@@ -1,9 +1,9 @@
 import pytest
 from django.core.files.storage import FileSystemStorage, storages
 
-from media_pipeline import services
 from media_pipeline.exceptions import TransientStorageError
 from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.services import outputs, processing
 from media_pipeline.storage_ops import list_tree
 from media_pipeline.tasks import transcode_video
 from tests.media_pipeline.conftest import attach
@@ -27,7 +27,7 @@ class FlakyStorage(FileSystemStorage):
 
 @pytest.fixture
 def flaky_storage(settings, monkeypatch):
-    monkeypatch.setattr(services, "STORAGE_RETRY_DELAYS", (0, 0))
+    monkeypatch.setattr(outputs, "STORAGE_RETRY_DELAYS", (0, 0))
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -42,7 +42,7 @@ def flaky_storage(settings, monkeypatch):
 def test_a_short_storage_hiccup_is_retried_on_the_spot(selected_question, clip, flaky_storage):
     video = attach(selected_question, clip)
     flaky_storage.failures_left = 2
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
     video.refresh_from_db()
     assert video.state == VideoState.READY and video.attempts == 1
     files = list_tree(storages["default"], "answers")
@@ -55,12 +55,12 @@ def test_a_storage_error_midway_leaves_no_file_and_the_video_is_retried(
     video = attach(selected_question, clip)
     flaky_storage.failures_left = 3
     with pytest.raises(TransientStorageError):
-        services.process_video(video_id=video.pk)
+        processing.process_video(video_id=video.pk)
     video.refresh_from_db()
     assert video.state == VideoState.UPLOADED and video.attempts == 0  # ready to be retried
     assert list_tree(storages["default"], "answers") == []  # the files stored were removed
 
-    services.process_video(video_id=video.pk)  # the retry, once the storage is back
+    processing.process_video(video_id=video.pk)  # the retry, once the storage is back
     video.refresh_from_db()
     assert video.state == VideoState.READY and video.attempts == 1
 

@@ -6,7 +6,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from media_pipeline import services
 from media_pipeline.exceptions import (
     InvalidCaptions,
     PublishRefused,
@@ -14,6 +13,7 @@ from media_pipeline.exceptions import (
     UploadRefused,
 )
 from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.services import captions, claims, processing, staff_actions
 from media_pipeline.webvtt import validate_webvtt
 from questions import emails
 from questions.models import OutboundEmail, QuestionState, Support
@@ -31,7 +31,7 @@ def test_the_staff_page_lists_selected_questions_with_a_constant_number_of_queri
     for _ in range(3):
         question = QuestionFactory(state=QuestionState.SELECTED)
         video = attach(question, clip)
-        services.set_caption(video=video, language="fr", content=VTT)
+        captions.set_caption(video=video, language="fr", content=VTT)
     AnswerVideo.objects.filter(pk=video.pk).update(state=VideoState.FAILED, error_reason="Oups")
     QuestionFactory(state=QuestionState.APPROVED, title="Pas encore choisie")
     with django_assert_max_num_queries(8):
@@ -64,7 +64,7 @@ def test_invalid_webvtt_is_refused_with_the_reason(content, problem, settings):
 
 def make_ready(question, clip) -> AnswerVideo:
     video = attach(question, clip)
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
     video.refresh_from_db()
     assert video.state == VideoState.READY
     return video
@@ -75,9 +75,9 @@ def test_publishing_needs_french_captions_or_a_transcript_and_notifies_once(
 ):
     Support.objects.create(question=selected_question, email="soutien@example.org", language="en")
     video = make_ready(selected_question, clip)
-    services.set_caption(video=video, language="en", content=VTT)
+    captions.set_caption(video=video, language="en", content=VTT)
     with pytest.raises(PublishRefused):
-        services.publish_video(video=video, actor=staff)
+        staff_actions.publish_video(video=video, actor=staff)
     response = client.post(reverse("media_pipeline:publish", args=[video.pk]), follow=True)
     assert "captions" in response.content.decode() or "sous-titres" in response.content.decode()
     video.refresh_from_db()
@@ -116,8 +116,8 @@ def test_the_answer_partial_offers_hls_mp4_poster_captions_and_transcript(
     from django.template.loader import render_to_string
 
     video = make_ready(selected_question, clip)
-    services.set_caption(video=video, language="fr", content=VTT)
-    services.set_transcript(video=video, text="Bonjour.\n\nMerci.")
+    captions.set_caption(video=video, language="fr", content=VTT)
+    captions.set_transcript(video=video, text="Bonjour.\n\nMerci.")
     video.refresh_from_db()
     html = render_to_string("media_pipeline/_answer.html", {"video": video})
     assert f'data-hls-src="{video.hls_master.url}"' in html
@@ -136,11 +136,11 @@ def test_a_failed_video_can_be_retried_from_its_source(
     with django_capture_on_commit_callbacks() as callbacks:
         client.post(reverse("media_pipeline:retry", args=[video.pk]))
     assert len(callbacks) == 1
-    services.process_video(video_id=video.pk)
+    processing.process_video(video_id=video.pk)
     video.refresh_from_db()
     assert video.state == VideoState.READY and video.attempts == 1
     with pytest.raises(RetryRefused):
-        services.retry_video(video=video, actor=staff)
+        staff_actions.retry_video(video=video, actor=staff)
 
 
 def test_the_sweeper_requeues_a_dead_job_then_gives_up(selected_question, clip, settings):
@@ -150,22 +150,22 @@ def test_the_sweeper_requeues_a_dead_job_then_gives_up(selected_question, clip, 
     AnswerVideo.objects.filter(pk=video.pk).update(
         state=VideoState.PROCESSING, attempts=1, processing_deadline=past
     )
-    assert services.sweep_stuck_videos() == 1
+    assert claims.sweep_stuck_videos() == 1
     video.refresh_from_db()
     assert video.state == VideoState.UPLOADED
     AnswerVideo.objects.filter(pk=video.pk).update(
         state=VideoState.PROCESSING, attempts=2, processing_deadline=past
     )
-    assert services.sweep_stuck_videos() == 1
+    assert claims.sweep_stuck_videos() == 1
     video.refresh_from_db()
     assert video.state == VideoState.FAILED and "2" in video.error_reason
-    assert services.sweep_stuck_videos() == 0
+    assert claims.sweep_stuck_videos() == 0
 
 
 def test_uploading_for_a_published_answer_is_refused(selected_question, clip, staff):
     video = make_ready(selected_question, clip)
-    services.set_transcript(video=video, text="Texte.")
-    services.publish_video(video=video, actor=staff)
+    captions.set_transcript(video=video, text="Texte.")
+    staff_actions.publish_video(video=video, actor=staff)
     with pytest.raises(UploadRefused):
         attach(selected_question.__class__.objects.get(pk=selected_question.pk), clip)
 

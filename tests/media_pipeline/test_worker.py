@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.utils import timezone
 
-from media_pipeline import services
 from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.services import claims
 from media_pipeline.storage_ops import list_tree
 from portal.celery import app
 from tests.media_pipeline.conftest import attach, make_clip
@@ -106,7 +106,7 @@ def test_a_worker_killed_during_ffmpeg_is_recovered_with_one_set_of_outputs(
     # Time passes: the deadline expires and beat's sweeper re-queues the video.
     AnswerVideo.objects.filter(pk=video.pk).update(processing_deadline=timezone.now())
     with running_worker(queues="default,media", env=worker_env, log_name="worker-after.log"):
-        assert services.sweep_stuck_videos() == 1
+        assert claims.sweep_stuck_videos() == 1
         wait_for(
             lambda: (
                 AnswerVideo.objects.get(pk=video.pk).state in (VideoState.READY, VideoState.FAILED)

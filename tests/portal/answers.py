@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from media_pipeline.models import AnswerVideo, Caption, VideoState
-from media_pipeline.services import publish_video
+from media_pipeline.services.staff_actions import publish_video
 from questions.models import QuestionState
 from tests.factories import QuestionFactory
 

@@ -10,8 +10,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from media_pipeline import services, uploads
+from media_pipeline import uploads
 from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.services import captions, staff_actions
 from questions.models import QuestionState
 from tests.factories import QuestionFactory, UserFactory
 from tests.media_pipeline.conftest import make_clip
@@ -99,8 +100,8 @@ def test_upload_probe_transcode_publish_on_s3_then_play_over_http(s3, tmp_path):
     assert video.state == VideoState.READY, video.error_reason + video.error_log[-1500:]
     assert video.height == 360 and video.duration_seconds == pytest.approx(2, abs=0.2)
 
-    video = services.set_transcript(video=video, text="Merci pour votre question.")
-    video = services.publish_video(video=video, actor=staff)
+    video = captions.set_transcript(video=video, text="Merci pour votre question.")
+    video = staff_actions.publish_video(video=video, actor=staff)
     question.refresh_from_db()
     assert question.state == QuestionState.ANSWERED
 

@@ -1,0 +1,144 @@
+"""A worker's claim on a video is a lease: it holds while the video carries the same attempt
+number and start time, and is renewed with each progress write. The sweeper re-queues videos
+whose worker died (deadline passed) and fails those that keep dying."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from media_pipeline import selectors, workflow
+from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.services.queueing import queue_processing
+
+PROGRESS_SAVE_INTERVAL = 0.5  # seconds: at most two progress writes a second
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A worker's hold on a video. Its writes apply only while the video still carries the same
+    attempt number and start time: a stale worker (replaced by the sweeper, or by a new upload)
+    changes nothing."""
+
+    video_id: int
+    attempt: int
+    started_at: datetime
+
+    def rows(self) -> QuerySet[AnswerVideo]:
+        return AnswerVideo.objects.filter(
+            pk=self.video_id,
+            state=VideoState.PROCESSING,
+            attempts=self.attempt,
+            processing_started_at=self.started_at,
+        )
+
+
+def claim_video(*, video_id: int) -> tuple[AnswerVideo, Claim] | None:
+    """Move an `uploaded` video to `processing` with a deadline; None if nothing is to be done."""
+    with transaction.atomic():
+        video = (
+            AnswerVideo.objects.select_for_update().select_related("question").filter(pk=video_id)
+        ).first()
+        if not workflow.PROCESS.allows(video):
+            return None
+        if video.attempts >= settings.MEDIA_MAX_ATTEMPTS:
+            fail(video, _("Processing was interrupted too many times; try again later."), "")
+            return None
+        now = timezone.now()
+        workflow.PROCESS.apply(video, now=now)
+        video.attempts += 1
+        video.progress = 0
+        video.processing_deadline = now + timedelta(
+            seconds=settings.MEDIA_PROCESSING_DEADLINE_SECONDS
+        )
+        video.error_reason = video.error_log = ""
+        video.save()
+    return video, Claim(video.pk, video.attempts, video.processing_started_at)
+
+
+def fail(video: AnswerVideo, reason: str, log: str) -> None:
+    """Fail a locked video with a reason for staff and the technical log."""
+    workflow.FAIL.apply(video)
+    video.error_reason = reason
+    video.error_log = log
+    video.processing_deadline = None
+    video.save()
+
+
+def fail_claimed(claim: Claim, reason: str, log: str) -> None:
+    """Fail the video if the claim still holds it (a stale worker changes nothing)."""
+    with transaction.atomic():
+        locked = claim.rows().select_for_update().first()
+        if locked:
+            fail(locked, reason, log)
+
+
+def release_claim(claim: Claim) -> None:
+    """Give the claim back without counting the attempt (the task retries later)."""
+    claim.rows().update(
+        state=workflow.RELEASE.target, attempts=F("attempts") - 1, processing_deadline=None
+    )
+
+
+def progress_recorder(claim: Claim) -> Callable[[float], None]:
+    last_saved = {"at": 0.0, "value": -1.0}
+
+    def record(percent: float) -> None:
+        now = time.monotonic()
+        if percent < 100 and now - last_saved["at"] < PROGRESS_SAVE_INTERVAL:
+            return
+        if percent == last_saved["value"]:
+            return
+        last_saved.update(at=now, value=percent)
+        claim.rows().update(progress=round(max(0.0, min(100.0, percent)), 1))
+
+    return record
+
+
+def give_up_on_storage(*, video_id: int, log: str) -> None:
+    """The storage stayed unavailable through every retry: the video fails, staff may retry."""
+    with transaction.atomic():
+        video = AnswerVideo.objects.select_for_update().filter(pk=video_id).first()
+        if workflow.FAIL.allows(video):
+            fail(video, _("The file storage is unavailable; try again later."), log)
+
+
+def sweep_stuck_videos() -> int:
+    """Re-queue videos whose worker died (past their deadline) or whose message was lost.
+
+    A video that keeps dying ends `failed` after MEDIA_MAX_ATTEMPTS attempts.
+    """
+    now = timezone.now()
+    swept = 0
+    for video_id in selectors.stuck_video_ids(now=now):
+        with transaction.atomic():
+            video = AnswerVideo.objects.select_for_update().filter(pk=video_id).first()
+            if video is not None and sweep_one(video, now):
+                swept += 1
+    return swept
+
+
+def sweep_one(video: AnswerVideo, now: datetime) -> bool:
+    """Re-queue (or fail) one locked video if it is still stuck; whether anything was done."""
+    if workflow.RELEASE.allows(video):
+        if video.processing_deadline is None or video.processing_deadline >= now:
+            return False
+        if video.attempts >= settings.MEDIA_MAX_ATTEMPTS:
+            reason = _("Processing was interrupted %(count)d times; it was stopped.")
+            fail(video, reason % {"count": video.attempts}, "")
+            return True
+        workflow.RELEASE.apply(video)
+        video.processing_deadline = None
+        video.save()
+    elif workflow.PROCESS.allows(video):
+        video.save(update_fields=["updated_at"])
+    else:
+        return False
+    queue_processing(video)
+    return True
