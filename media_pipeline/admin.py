@@ -1,3 +1,4 @@
+from core.errors import DomainError
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,6 @@ from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionAdminForm
 from media_pipeline.models import AnswerVideo, Caption, Rendition, UploadSession
 from media_pipeline.services import captions, sources, staff_actions
-from questions.exceptions import QuestionError
 
 ADMIN_UPLOAD_MAX_BYTES = 200 * 1024**2
 
@@ -186,7 +186,7 @@ class AnswerVideoAdmin(admin.ModelAdmin):
             try:
                 action(video=video, actor=request.user)
                 self.message_user(request, f"{video.question}: {done_message}", messages.SUCCESS)
-            except (MediaPipelineError, QuestionError) as error:
+            except DomainError as error:  # ours or the question's
                 self.message_user(request, f"{video.question}: {error}", messages.ERROR)
 
     def retry_view(self, request: HttpRequest, video_id: int):

@@ -1,34 +1,55 @@
-"""Domain errors of the video pipeline, raised by services and turned into messages by views."""
+"""Domain errors of the video pipeline: raised by services without any HTTP status; views, the
+tus endpoint and the admin turn them into messages and responses."""
+
+from core.errors import DomainError
 
 
-class MediaPipelineError(Exception):
-    """Base class; `str(error)` is a human, translated reason."""
+class MediaPipelineError(DomainError):
+    """Base class; `str(error)` (its `message`) is a human, translated reason."""
+
+    code = "media_pipeline"
 
 
-class InvalidMedia(MediaPipelineError):
+class MediaFailure(MediaPipelineError):
+    """Something in the video itself failed a step; the technical log is kept for staff."""
+
+    def __init__(self, reason: str, log: str = "") -> None:
+        super().__init__(reason)
+        self.log = log
+
+    @property
+    def reason(self) -> str:
+        return self.message
+
+
+class InvalidMedia(MediaFailure):
     """The file is not a video we accept. Never retried: the same file fails the same way."""
 
-    def __init__(self, reason: str, log: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.log = log
+    code = "invalid_media"
 
 
-class TranscodeFailed(MediaPipelineError):
+class TranscodeFailed(MediaFailure):
     """ffmpeg failed on a file that probed fine (damaged input, resource exhaustion...)."""
 
-    def __init__(self, reason: str, log: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.log = log
+    code = "transcode_failed"
+
+
+class SpeechFailed(MediaFailure):
+    """Speech-to-text could not draft captions (no sound, unsupported language, engine error)."""
+
+    code = "speech_failed"
 
 
 class TransientStorageError(MediaPipelineError):
     """The storage (disk or S3) failed in a way that may pass: the task retries with backoff."""
 
+    code = "storage_unavailable"
+
 
 class UploadRefused(MediaPipelineError):
     """A resumable upload cannot be created or continued (size, type, offset, permission)."""
+
+    code = "upload_refused"
 
     def __init__(self, reason: str, status: int = 400) -> None:
         super().__init__(reason)
@@ -38,19 +59,16 @@ class UploadRefused(MediaPipelineError):
 class InvalidCaptions(MediaPipelineError):
     """A WebVTT file failed validation."""
 
+    code = "invalid_captions"
+
 
 class PublishRefused(MediaPipelineError):
     """The video cannot be published (not ready, no captions nor transcript...)."""
+
+    code = "publish_refused"
 
 
 class RetryRefused(MediaPipelineError):
     """Only a failed video can be retried by staff."""
 
-
-class SpeechFailed(MediaPipelineError):
-    """Speech-to-text could not draft captions (no sound, unsupported language, engine error)."""
-
-    def __init__(self, reason: str, log: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.log = log
+    code = "retry_refused"

@@ -5,6 +5,7 @@ Views are thin: they check permissions, call one service and render or redirect.
 
 from functools import wraps
 
+from core.errors import DomainError
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -19,7 +20,6 @@ from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionForm, TranscriptForm
 from media_pipeline.models import AnswerVideo
 from media_pipeline.services import captions, staff_actions
-from questions.exceptions import QuestionError
 
 STAFF_LIST_SIZE = 100
 
@@ -106,7 +106,7 @@ def publish(request: HttpRequest, video_id: int) -> HttpResponse:
     try:
         staff_actions.publish_video(video=video, actor=request.user)
         messages.success(request, _("The answer is published; the citizens are being notified."))
-    except (MediaPipelineError, QuestionError) as error:
+    except DomainError as error:  # ours or the question's
         messages.error(request, str(error))
     return back_to_list(video)
 
