@@ -47,13 +47,52 @@ class TransientStorageError(MediaPipelineError):
 
 
 class UploadRefused(MediaPipelineError):
-    """A resumable upload cannot be created or continued (size, type, offset, permission)."""
+    """An upload cannot be created or continued; the subclasses say why (the tus endpoint maps
+    each to its HTTP status)."""
 
     code = "upload_refused"
 
-    def __init__(self, reason: str, status: int = 400) -> None:
-        super().__init__(reason)
-        self.status = status
+
+class UploadForbidden(UploadRefused):
+    """Not this user's to do (not staff, too many unfinished uploads)."""
+
+    code = "upload_forbidden"
+
+
+class UploadNotFound(UploadRefused):
+    """No such upload for this user, or no such question."""
+
+    code = "upload_not_found"
+
+
+class UploadConflict(UploadRefused):
+    """The upload or the answer is not in a state that allows this (offset, complete, published)."""
+
+    code = "upload_conflict"
+
+
+class UploadExpired(UploadRefused):
+    code = "upload_expired"
+
+
+class UploadTooLarge(UploadRefused):
+    code = "upload_too_large"
+
+
+class UnsupportedUploadType(UploadRefused):
+    code = "upload_type_refused"
+
+
+class UploadBusy(UploadRefused):
+    """Another request of the same upload is writing."""
+
+    code = "upload_busy"
+
+
+class ChecksumMismatch(UploadRefused):
+    """The chunk does not match its declared checksum; nothing of it was kept."""
+
+    code = "checksum_mismatch"
 
 
 class InvalidCaptions(MediaPipelineError):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from media_pipeline import uploads, workflow
+from media_pipeline import exceptions, uploads, workflow
 from media_pipeline.exceptions import UploadRefused
 from media_pipeline.models import AnswerVideo, UploadSession
 from questions.models import Question
@@ -32,6 +32,30 @@ DIGITS = re.compile(r"[0-9]{1,18}")
 OVERRIDABLE = frozenset({"PATCH", "DELETE", "HEAD"})
 
 
+class UnsupportedVersion(UploadRefused):
+    """The client speaks another version of the protocol."""
+
+    code = "tus_version"
+
+
+# The HTTP status of each refusal (uploads.py raises them without any); others are 400.
+STATUS_OF_REFUSAL: dict[type[UploadRefused], int] = {
+    exceptions.UploadForbidden: 403,
+    exceptions.UploadNotFound: 404,
+    exceptions.UploadConflict: 409,
+    exceptions.UploadExpired: 410,
+    UnsupportedVersion: 412,
+    exceptions.UploadTooLarge: 413,
+    exceptions.UnsupportedUploadType: 415,
+    exceptions.UploadBusy: 423,
+    exceptions.ChecksumMismatch: 460,  # tus 1.0: the chunk is discarded
+}
+
+
+def status_of(error: UploadRefused) -> int:
+    return next((STATUS_OF_REFUSAL[k] for k in type(error).__mro__ if k in STATUS_OF_REFUSAL), 400)
+
+
 def tus_response(status: int, **headers) -> HttpResponse:
     response = HttpResponse(status=status)
     response["Tus-Resumable"] = TUS_VERSION
@@ -43,11 +67,11 @@ def tus_response(status: int, **headers) -> HttpResponse:
 
 def refused(error: UploadRefused) -> HttpResponse:
     response = HttpResponse(
-        str(error), status=error.status, content_type="text/plain; charset=utf-8"
+        str(error), status=status_of(error), content_type="text/plain; charset=utf-8"
     )
     response["Tus-Resumable"] = TUS_VERSION
     response["Cache-Control"] = "no-store"
-    if error.status == 412:
+    if isinstance(error, UnsupportedVersion):
         response["Tus-Version"] = TUS_VERSION
     return response
 
@@ -79,14 +103,12 @@ def tus_endpoint(*methods: str) -> Callable:
                 return HttpResponseNotAllowed([*methods, "OPTIONS"])
             try:
                 if not request.user.has_perm(workflow.STAFF):
-                    raise UploadRefused(
-                        _("Only the spokesperson's staff, signed in, can upload videos."),
-                        status=403,
+                    raise exceptions.UploadForbidden(
+                        _("Only the spokesperson's staff, signed in, can upload videos.")
                     )
                 if request.headers.get("Tus-Resumable") != TUS_VERSION:
-                    raise UploadRefused(
-                        _("This server speaks tus %(version)s only.") % {"version": TUS_VERSION},
-                        status=412,
+                    raise UnsupportedVersion(
+                        _("This server speaks tus %(version)s only.") % {"version": TUS_VERSION}
                     )
                 return view(request, *args, **kwargs)
             except UploadRefused as error:
@@ -162,7 +184,7 @@ def upload_create(request: HttpRequest) -> HttpResponse:
     metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
     question = Question.objects.filter(public_id=metadata.get("question", "")).first()
     if question is None:
-        raise UploadRefused(_("Unknown question."), status=404)
+        raise exceptions.UploadNotFound(_("Unknown question."))
     # creation-with-upload: the request may carry the first bytes.
     with_data = request.content_type == CHUNK_TYPE
     session = uploads.create_upload(
@@ -189,7 +211,7 @@ def upload_detail(request: HttpRequest, upload_id) -> HttpResponse:
         uploads.cancel_upload(session=session)
         return tus_response(204)
     if request.content_type != CHUNK_TYPE:
-        raise UploadRefused(_("Unexpected content type."), status=415)
+        raise exceptions.UnsupportedUploadType(_("Unexpected content type."))
     session = uploads.append_chunk(
         session=session, offset=int_header(request, "Upload-Offset"), **chunk_arguments(request)
     )

@@ -28,7 +28,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from media_pipeline import storage_ops, workflow
-from media_pipeline.exceptions import UploadRefused
+from media_pipeline.exceptions import (
+    ChecksumMismatch,
+    UnsupportedUploadType,
+    UploadBusy,
+    UploadConflict,
+    UploadExpired,
+    UploadForbidden,
+    UploadNotFound,
+    UploadRefused,
+    UploadTooLarge,
+)
 from media_pipeline.models import AnswerVideo, UploadSession
 from media_pipeline.services.sources import attach_source
 from media_pipeline.workflow import check_question_accepts_answer
@@ -49,7 +59,6 @@ ACCEPTED_VIDEO_TYPES = {
 ACCEPTED_EXTENSIONS = {*ACCEPTED_VIDEO_TYPES.values(), ".mpeg", ".mts", ".m2ts"}
 # The tus `checksum` extension: algorithms a client may name in Upload-Checksum (sha1 is required).
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "sha512", "md5")
-CHECKSUM_MISMATCH = 460  # tus 1.0: the chunk is discarded
 
 
 class Readable(Protocol):
@@ -79,20 +88,18 @@ def check_declared_file(*, length: int, content_type: str, filename: str) -> str
     if length <= 0:
         raise UploadRefused(_("The file is empty."))
     if length > settings.MEDIA_MAX_UPLOAD_BYTES:
-        raise UploadRefused(
+        raise UploadTooLarge(
             _("The file is larger than the limit (%(limit)d MB).")
-            % {"limit": settings.MEDIA_MAX_UPLOAD_BYTES // 1024**2},
-            status=413,
+            % {"limit": settings.MEDIA_MAX_UPLOAD_BYTES // 1024**2}
         )
     extension = Path(filename).suffix.lower()
     content_type = content_type.split(";")[0].strip().lower()
     if content_type not in ACCEPTED_VIDEO_TYPES and not (
         content_type in ("", "application/octet-stream") and extension in ACCEPTED_EXTENSIONS
     ):
-        raise UploadRefused(
+        raise UnsupportedUploadType(
             _("This type of file (%(type)s) is not accepted: upload a video (MP4, MOV, MKV, WebM).")
-            % {"type": content_type or extension or "?"},
-            status=415,
+            % {"type": content_type or extension or "?"}
         )
     return content_type or "application/octet-stream"
 
@@ -107,10 +114,10 @@ def find_upload(*, upload_id, user: AbstractBaseUser) -> UploadSession:
         UploadSession.objects.select_related("question").filter(pk=upload_id, created_by=user)
     ).first()
     if session is None:
-        raise UploadRefused(_("This upload does not exist (or no longer exists)."), status=404)
+        raise UploadNotFound(_("This upload does not exist (or no longer exists)."))
     if expires_at(session) <= timezone.now():
         cancel_upload(session=session)
-        raise UploadRefused(_("This upload has expired; start again."), status=410)
+        raise UploadExpired(_("This upload has expired; start again."))
     return session
 
 
@@ -127,7 +134,7 @@ def check_unfinished_uploads(*, user: AbstractBaseUser, length: int) -> None:
     ).aggregate(count=Count("pk"), total=Sum("length"))
     hours = max(1, settings.UPLOAD_ABANDONED_AFTER_SECONDS // 3600)
     if held["count"] >= settings.UPLOAD_MAX_UNFINISHED_PER_USER:
-        raise UploadRefused(
+        raise UploadForbidden(
             ngettext(
                 "You already have %(count)d unfinished upload, the most allowed at once: finish "
                 "it first (an abandoned upload is removed %(hours)d hours after its last data).",
@@ -135,12 +142,11 @@ def check_unfinished_uploads(*, user: AbstractBaseUser, length: int) -> None:
                 "one first (an abandoned upload is removed %(hours)d hours after its last data).",
                 held["count"],
             )
-            % {"count": held["count"], "hours": hours},
-            status=403,
+            % {"count": held["count"], "hours": hours}
         )
     total = (held["total"] or 0) + length
     if total > settings.UPLOAD_MAX_UNFINISHED_BYTES_PER_USER:
-        raise UploadRefused(
+        raise UploadForbidden(
             _(
                 "Your unfinished uploads would add up to %(total)s, over the limit of %(limit)s: "
                 "finish one first (an abandoned upload is removed %(hours)d hours after its last "
@@ -150,8 +156,7 @@ def check_unfinished_uploads(*, user: AbstractBaseUser, length: int) -> None:
                 "total": filesizeformat(total),
                 "limit": filesizeformat(settings.UPLOAD_MAX_UNFINISHED_BYTES_PER_USER),
                 "hours": hours,
-            },
-            status=403,
+            }
         )
 
 
@@ -222,12 +227,12 @@ def locked_file(session: UploadSession) -> Iterator[BinaryIO]:
     """The upload's temporary file, opened for appending under an exclusive lock: two requests
     of the same upload can never write (or finish it) at the same time."""
     if not session.temp_path.exists():
-        raise UploadRefused(_("This upload has expired; start again."), status=410)
+        raise UploadExpired(_("This upload has expired; start again."))
     with open(session.temp_path, "ab") as target:
         try:
             fcntl.flock(target, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
-            raise UploadRefused(_("This upload is already receiving data."), status=423) from error
+            raise UploadBusy(_("This upload is already receiving data.")) from error
         yield target
 
 
@@ -269,23 +274,20 @@ def append_chunk(
     is cut off the file again: nothing of it is kept.
     """
     if session.completed_at:
-        raise UploadRefused(_("This upload is already complete."), status=409)
+        raise UploadConflict(_("This upload is already complete."))
     with locked_file(session) as target:
         start = target.tell()
         if offset != start:
-            raise UploadRefused(_("The offset does not match the bytes received."), status=409)
+            raise UploadConflict(_("The offset does not match the bytes received."))
         remaining = session.length - start
         if chunk_length is not None and chunk_length > remaining:
-            raise UploadRefused(_("The data exceeds the declared length."), status=413)
+            raise UploadTooLarge(_("The data exceeds the declared length."))
         hasher = checksum.hasher() if checksum else None
         try:
             copy_body(stream, target, remaining, hasher)
             target.flush()
             if checksum and not hmac.compare_digest(hasher.digest(), checksum.digest):
-                raise UploadRefused(
-                    _("The data does not match its checksum; send it again."),
-                    status=CHECKSUM_MISMATCH,
-                )
+                raise ChecksumMismatch(_("The data does not match its checksum; send it again."))
         except BaseException:
             if checksum:
                 target.truncate(start)

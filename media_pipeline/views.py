@@ -5,7 +5,6 @@ Views are thin: they check permissions, call one service and render or redirect.
 
 from functools import wraps
 
-from core.errors import DomainError
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from core.errors import DomainError
 from media_pipeline import selectors, workflow
 from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionForm, TranscriptForm

@@ -24,7 +24,7 @@ from media_pipeline.exceptions import (
     MediaPipelineError,
     PublishRefused,
     RetryRefused,
-    UploadRefused,
+    UploadConflict,
 )
 from questions.models import Question, QuestionState
 
@@ -90,10 +90,6 @@ class Action:
             setattr(video, self.stamp, now or timezone.now())
 
 
-def _conflict(message: str) -> UploadRefused:
-    return UploadRefused(message, status=409)
-
-
 STAFF = "media_pipeline.change_answervideo"
 PUBLISHER = "media_pipeline.publish_answervideo"
 ALREADY_PUBLISHED = _("This answer is already published.")
@@ -107,7 +103,7 @@ UPLOAD = Action(
     stamp="uploaded_at",
     permission=STAFF,
     refusal=ALREADY_PUBLISHED,
-    error=_conflict,
+    error=UploadConflict,
 )
 PROCESS = Action(
     "process",
@@ -143,7 +139,7 @@ ACTIONS = (UPLOAD, PROCESS, FINISH, FAIL, RELEASE, RETRY, PUBLISH)
 
 def check_question_accepts_answer(question: Question) -> None:
     if question.state != QuestionState.SELECTED:
-        raise _conflict(str(_("Only a question selected for an answer can receive a video.")))
+        raise UploadConflict(_("Only a question selected for an answer can receive a video."))
 
 
 def may_upload(question: Question, video: "AnswerVideo | None", user: Any = None) -> bool:

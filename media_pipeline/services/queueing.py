@@ -1,7 +1,6 @@
 """Work sent to the pipeline's workers: by task name, once the transaction commits."""
 
 from core.tasks import queue_task_on_commit
-
 from media_pipeline.models import AnswerVideo
 
 TRANSCODE_TASK = "media_pipeline.tasks.transcode_video"
