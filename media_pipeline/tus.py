@@ -73,6 +73,8 @@ def refused(error: UploadRefused) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     if isinstance(error, UnsupportedVersion):
         response["Tus-Version"] = TUS_VERSION
+    if error.status == uploads.CHECKSUM_MISMATCH:
+        response.reason_phrase = "Checksum Mismatch"  # tus's own status: Django has no phrase
     return response
 
 
@@ -162,8 +164,9 @@ def progress_headers(session: UploadSession) -> dict[str, object]:
     """Upload-Offset, then the expiry of an unfinished upload or the status URL of its video."""
     headers: dict[str, object] = {"Upload_Offset": uploads.received_bytes(session)}
     if session.completed_at:
-        video = AnswerVideo.objects.only("pk").get(question_id=session.question_id)
-        headers["Hlm_Video_Status"] = reverse("media_pipeline:video_status", args=[video.pk])
+        video = AnswerVideo.objects.only("pk").filter(question_id=session.question_id).first()
+        if video is not None:  # staff may have deleted it since
+            headers["Hlm_Video_Status"] = reverse("media_pipeline:video_status", args=[video.pk])
     else:
         headers["Upload_Expires"] = http_date(uploads.expires_at(session).timestamp())
     return headers

@@ -1,4 +1,5 @@
-/* Staff video page: resumable uploads (tus 1.0 core: create, HEAD offset, PATCH chunks); status.js
+/* Staff video page: resumable uploads (tus 1.0: create, HEAD offset, PATCH chunks, each with its
+   sha1 in Upload-Checksum so that a piece damaged on the way is refused and sent again); status.js
    shows the processing progress. The upload URL of a file is kept in localStorage, so choosing the
    same file after a page reload resumes where it stopped; a network cut is retried with a growing
    delay. */
@@ -19,6 +20,23 @@
 
   function storageKey(question, file) {
     return ["hlm-upload", question, file.name, file.size, file.lastModified].join(":");
+  }
+
+  function base64(buffer) {
+    var bytes = new Uint8Array(buffer);
+    var text = "";
+    for (var i = 0; i < bytes.length; i += 0x8000) {
+      text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(text);
+  }
+
+  /* "sha1 <base64>" for a piece, or null where the browser cannot hash (no secure context). */
+  function checksum(blob) {
+    if (!window.crypto || !window.crypto.subtle || !blob.arrayBuffer) return Promise.resolve(null);
+    return blob.arrayBuffer()
+      .then(function (data) { return window.crypto.subtle.digest("SHA-1", data); })
+      .then(function (digest) { return "sha1 " + base64(digest); }, function () { return null; });
   }
 
   function formatSpeed(bytesPerSecond) {
@@ -140,15 +158,21 @@
     if (this.paused) return Promise.resolve("paused");
     if (offset >= this.file.size) return Promise.resolve("done");
     var chunk = this.file.slice(offset, Math.min(offset + CHUNK_SIZE, this.file.size));
-    var startedAt = performance.now();
-    return request("PATCH", this.url, {
-      "Content-Type": "application/offset+octet-stream",
-      "Upload-Offset": String(offset)
-    }, chunk, function (event) {
-      self.showProgress(offset + event.loaded);
-      var seconds = (performance.now() - startedAt) / 1000;
-      if (seconds > 0.2) self.speed.textContent = formatSpeed(event.loaded / seconds);
+    return checksum(chunk).then(function (sum) {
+      if (self.paused) return "paused";  // paused while hashing: send nothing
+      var headers = {
+        "Content-Type": "application/offset+octet-stream",
+        "Upload-Offset": String(offset)
+      };
+      if (sum) headers["Upload-Checksum"] = sum;
+      var startedAt = performance.now();
+      return request("PATCH", self.url, headers, chunk, function (event) {
+        self.showProgress(offset + event.loaded);
+        var seconds = (performance.now() - startedAt) / 1000;
+        if (seconds > 0.2) self.speed.textContent = formatSpeed(event.loaded / seconds);
+      });
     }).then(function (xhr) {
+      if (xhr === "paused") return xhr;
       if (xhr.status !== 204) throw self.refusal(xhr);
       self.retryDelay = 1000;
       var next = parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
@@ -184,7 +208,9 @@
       window.setTimeout(function () { window.location.reload(); }, 1500);
     }).catch(function (error) {
       self.running = false;
-      if (error.refused && error.status >= 400 && error.status < 500 && error.status !== 409 && error.status !== 423) {
+      // 409 (offset moved), 423 (busy) and 460 (piece damaged on the way) are retried below.
+      var retried = [409, 423, 460].indexOf(error.status) !== -1;
+      if (error.refused && error.status >= 400 && error.status < 500 && !retried) {
         window.localStorage.removeItem(self.key);
         self.url = null;
         self.setButtons("idle");

@@ -243,7 +243,7 @@ def test_a_chunk_with_a_wrong_checksum_is_refused_with_460_and_nothing_written(
     response = tus_patch(
         client, url, 40, b"b" * 30, **{"Upload-Checksum": checksum("sha1", b"c" * 30)}
     )
-    assert response.status_code == 460
+    assert response.status_code == 460 and response.reason_phrase == "Checksum Mismatch"
     assert head(client, url)["Upload-Offset"] == "40"
     session = UploadSession.objects.get()
     assert session.temp_path.read_bytes() == b"a" * 40 and session.offset == 40
