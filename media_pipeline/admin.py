@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from media_pipeline import selectors, uploads, workflow
+from media_pipeline import selectors, upload_limits, workflow
 from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionAdminForm
 from media_pipeline.models import AnswerVideo, Caption, Rendition, UploadSession
@@ -88,7 +88,7 @@ class AnswerVideoAdminForm(forms.ModelForm):
                 raise forms.ValidationError(_("Too large for this form: use the staff page."))
             try:
                 workflow.UPLOAD.check(self.instance if self.instance.pk else None)
-                uploads.check_declared_file(
+                upload_limits.check_declared_file(
                     length=upload.size,
                     content_type=upload.content_type or "",
                     filename=upload.name,

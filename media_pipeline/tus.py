@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from media_pipeline import exceptions, uploads, workflow
+from media_pipeline import exceptions, upload_limits, uploads, workflow
 from media_pipeline.exceptions import UploadRefused
 from media_pipeline.models import AnswerVideo, UploadSession
 from questions.models import Question
@@ -85,7 +85,7 @@ def capabilities() -> HttpResponse:
         Tus_Version=TUS_VERSION,
         Tus_Extension=",".join(TUS_EXTENSIONS),
         Tus_Max_Size=settings.MEDIA_MAX_UPLOAD_BYTES,
-        Tus_Checksum_Algorithm=",".join(uploads.CHECKSUM_ALGORITHMS),
+        Tus_Checksum_Algorithm=",".join(upload_limits.CHECKSUM_ALGORITHMS),
     )
 
 
@@ -145,7 +145,7 @@ def int_header(request: HttpRequest, name: str, *, required: bool = True) -> int
     return int(value)
 
 
-def checksum_header(request: HttpRequest) -> uploads.Checksum | None:
+def checksum_header(request: HttpRequest) -> upload_limits.Checksum | None:
     """`Upload-Checksum: sha1 <base64 digest>` (tus `checksum` extension)."""
     value = request.headers.get("Upload-Checksum")
     if value is None:
@@ -157,7 +157,7 @@ def checksum_header(request: HttpRequest) -> uploads.Checksum | None:
         raise UploadRefused(
             _("The %(header)s header is missing or invalid.") % {"header": "Upload-Checksum"}
         ) from error
-    return uploads.Checksum(algorithm.strip().lower(), digest)
+    return upload_limits.Checksum(algorithm.strip().lower(), digest)
 
 
 def progress_headers(session: UploadSession) -> dict[str, object]:

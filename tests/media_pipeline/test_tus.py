@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import parse_http_date
 
-from media_pipeline import uploads
+from media_pipeline import upload_limits, uploads
 from media_pipeline.models import AnswerVideo, UploadSession, VideoState
 from portal.roles import MODERATORS, SPOKESPERSON_STAFF
 from questions.models import QuestionState
@@ -269,7 +269,7 @@ def test_a_checksummed_chunk_cut_by_the_network_is_not_kept(selected_question, s
             offset=0,
             stream=CutConnection(data, 1000),
             chunk_length=len(data),
-            checksum=uploads.Checksum("sha1", hashlib.sha1(data).digest()),
+            checksum=upload_limits.Checksum("sha1", hashlib.sha1(data).digest()),
         )
     assert uploads.received_bytes(session) == 0
 
