@@ -73,7 +73,7 @@ def refused(error: UploadRefused) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     if isinstance(error, UnsupportedVersion):
         response["Tus-Version"] = TUS_VERSION
-    if error.status == uploads.CHECKSUM_MISMATCH:
+    if isinstance(error, exceptions.ChecksumMismatch):
         response.reason_phrase = "Checksum Mismatch"  # tus's own status: Django has no phrase
     return response
 
