@@ -64,6 +64,9 @@ class AnswerVideo(models.Model):
     hls_master = models.FileField(_("HLS master playlist"), max_length=255, blank=True)
     mp4 = models.FileField(_("MP4 fallback"), max_length=255, blank=True)
     poster = models.FileField(_("poster"), max_length=255, blank=True)
+    # The poster's pixels, for the share cards and oEmbed that announce it with its size.
+    poster_width = models.PositiveIntegerField(_("poster width"), null=True, blank=True)
+    poster_height = models.PositiveIntegerField(_("poster height"), null=True, blank=True)
     poster_small = models.FileField(_("small poster"), max_length=255, blank=True)
     transcript = models.TextField(_("transcript"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

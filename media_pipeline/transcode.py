@@ -50,6 +50,7 @@ class TranscodeResult:
     mp4: str
     poster: str
     poster_small: str
+    poster_size: tuple[int, int]  # width, height of `poster`
     log: str
 
 
@@ -202,11 +203,12 @@ def run_ffmpeg(
     return log, encoded
 
 
-def make_posters(folder: Path) -> tuple[str, str]:
+def make_posters(folder: Path) -> tuple[str, str, tuple[int, int]]:
+    """The large and small posters' names, and the large one's size (width, height)."""
     frame = folder / POSTER_FRAME
     if not frame.exists():
         raise TranscodeFailed(_("No picture could be taken from the video for its poster."))
-    names = []
+    names, sizes = [], []
     with Image.open(frame) as image:
         image = image.convert("RGB")
         for name, size, image_format in (POSTER_LARGE, POSTER_SMALL):
@@ -214,8 +216,9 @@ def make_posters(folder: Path) -> tuple[str, str]:
             copy.thumbnail(size, Image.Resampling.LANCZOS)
             copy.save(folder / name, image_format, quality=85)
             names.append(name)
+            sizes.append(copy.size)
     frame.unlink()
-    return names[0], names[1]
+    return names[0], names[1], sizes[0]
 
 
 def transcode(
@@ -245,7 +248,7 @@ def transcode(
             % {"encoded": encoded, "duration": facts.duration},
             log=log,
         )
-    poster, poster_small = make_posters(folder)
+    poster, poster_small, poster_size = make_posters(folder)
     log += f"\ntranscoded in {time.monotonic() - started:.1f} s"
     on_progress(100.0)
     return TranscodeResult(
@@ -255,5 +258,6 @@ def transcode(
         mp4=MP4_NAME,
         poster=poster,
         poster_small=poster_small,
+        poster_size=poster_size,
         log=log,
     )

@@ -92,6 +92,7 @@ def store_outputs(
         locked.hls_master.name = f"{prefix}/{result.master}"
         locked.mp4.name = f"{prefix}/{result.mp4}"
         locked.poster.name = f"{prefix}/{result.poster}"
+        locked.poster_width, locked.poster_height = result.poster_size
         locked.poster_small.name = f"{prefix}/{result.poster_small}"
         workflow.FINISH.apply(locked)
         locked.progress = 100

@@ -72,8 +72,11 @@ def describe(url: str, *, max_width: int | None, max_height: int | None) -> dict
             question.title,
         ),
     }
-    if video.poster:
+    if video.poster and video.poster_width and video.poster_height:
+        # The spec: a thumbnail_url comes with its width and height, or not at all.
         answer["thumbnail_url"] = media.file_url(video.poster)
+        answer["thumbnail_width"] = video.poster_width
+        answer["thumbnail_height"] = video.poster_height
     return answer
 
 

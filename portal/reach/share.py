@@ -92,7 +92,7 @@ def question_card(question: Question) -> ShareCard:
         if video.poster:
             card.image = media.file_url(video.poster)
             card.image_alt = _("Video answer: %(title)s") % {"title": question.title}
-            # The pipeline resizes posters on its own terms: no dimensions rather than wrong ones.
+            card.image_width, card.image_height = video.poster_width, video.poster_height
         if video.mp4:
             card.video = media.file_url(video.mp4)
             card.video_type = media.mime_type(video.mp4, "video/mp4")

@@ -86,6 +86,8 @@ def test_a_clip_becomes_an_hls_ladder_an_mp4_and_posters(selected_question, clip
 
     with Image.open(stored_path(video.poster.name)) as poster:
         assert (poster.format, poster.size) == ("JPEG", (640, 360))
+    # Stored for the share cards and oEmbed, which announce the poster with its size.
+    assert (video.poster_width, video.poster_height) == poster.size
     with Image.open(stored_path(video.poster_small.name)) as small:
         assert (small.format, small.size) == ("WEBP", (480, 270))
 
@@ -121,6 +123,7 @@ def test_a_rotated_phone_video_keeps_its_portrait_ladder(selected_question, tmp_
     ]
     with Image.open(stored_path(video.poster.name)) as poster:
         assert poster.size == (360, 480)
+    assert (video.poster_width, video.poster_height) == (360, 480)
 
 
 def hostile_text(folder: Path) -> Path:

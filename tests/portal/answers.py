@@ -30,6 +30,8 @@ def publish_answer(question, *, captions=("fr",)) -> AnswerVideo:
         hls_master=default_storage.save(f"{prefix}/master.m3u8", ContentFile(b"#EXTM3U\n")),
         mp4=default_storage.save(f"{prefix}/answer.mp4", ContentFile(MP4_BYTES)),
         poster=default_storage.save(f"{prefix}/poster.jpg", ContentFile(POSTER_BYTES)),
+        poster_width=1280,
+        poster_height=720,
         ready_at=timezone.now(),
     )
     for language in captions:

@@ -77,6 +77,33 @@ def test_question_page_announces_its_oembed(client, answered_question):
     assert "json+oembed" not in client.get(unanswered.get_absolute_url()).content.decode()
 
 
+def test_the_thumbnail_comes_with_the_posters_size(client, answered_question):
+    question = answered_question()
+    video = question.answer_video
+    video.poster_width, video.poster_height = 960, 540  # not the video's 1280×720
+    video.save(update_fields=["poster_width", "poster_height"])
+
+    answer = oembed(client, page_url(question)).json()
+
+    assert answer["thumbnail_url"] == f"{SITE}/media/{video.poster.name}"
+    assert (answer["thumbnail_width"], answer["thumbnail_height"]) == (960, 540)
+
+
+def test_a_poster_of_unknown_size_is_left_out_rather_than_announced_without_it(
+    client, answered_question
+):
+    """oEmbed 1.0: thumbnail_url, thumbnail_width and thumbnail_height come together or not at
+    all."""
+    question = answered_question()
+    question.answer_video.poster_width = question.answer_video.poster_height = None
+    question.answer_video.save(update_fields=["poster_width", "poster_height"])
+
+    answer = oembed(client, page_url(question)).json()
+
+    assert not {"thumbnail_url", "thumbnail_width", "thumbnail_height"} & set(answer)
+    assert answer["html"].startswith("<iframe")
+
+
 def test_only_answered_questions_of_this_site_have_an_oembed(client, answered_question):
     question = answered_question()
     unanswered = QuestionFactory(state=QuestionState.APPROVED)

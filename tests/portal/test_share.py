@@ -89,6 +89,8 @@ def get_page(client, path) -> tuple[Page, str]:
 def test_answered_question_page_card_offers_the_video(client, answered_question):
     question = answered_question(title="Quelle aide pour l’Ukraine ?")
     video = question.answer_video
+    video.poster_width, video.poster_height = 960, 540  # the poster's own size, not the video's
+    video.save(update_fields=["poster_width", "poster_height"])
 
     page, _html = get_page(client, question_path(question))
 
@@ -104,6 +106,8 @@ def test_answered_question_page_card_offers_the_video(client, answered_question)
     assert page.one("og:video:width") == "1280"
     assert page.one("og:image") == f"{SITE}/media/{video.poster.name}"
     assert page.one("og:image:alt") == "Réponse en vidéo : Quelle aide pour l’Ukraine ?"
+    assert (page.one("og:image:width"), page.one("og:image:height")) == ("960", "540")
+    assert page.one("twitter:image:alt") == page.one("og:image:alt")
     assert page.one("og:locale") == "fr_FR"
     assert len(page.meta["og:locale:alternate"]) == len(LANGUAGES) - 1
     assert page.one("twitter:card") == "player"
