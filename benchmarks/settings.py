@@ -1,8 +1,9 @@
 """The production settings (DEBUG off) plus one trivial view to compare pages against.
 
-Loopback HTTP only: TLS terminates at the reverse proxy in production, so the HTTPS redirect and
-secure-only cookies are switched off here; everything else (middleware, caches, templates) is the
-portal's own.
+Loopback HTTP only: TLS terminates at the reverse proxy in production, so the HTTPS redirect,
+secure-only cookies and the CSP's upgrade-insecure-requests (a browser would fetch the styles over
+https from loopback, and fail) are switched off here; everything else (middleware, caches,
+templates) is the portal's own.
 """
 
 import os
@@ -17,6 +18,7 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+CONTENT_SECURITY_POLICY["DIRECTIVES"].pop("upgrade-insecure-requests", None)  # noqa: F405
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -217,6 +217,9 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 # Media on local disk are served by the portal (portal.media_files, with HTTP Range) in
 # development; in production a proxy, the bucket or its CDN serves them.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG and DJANGO_STORAGE == "local")
+# django-dsfr's integrity hashes are those of its files as shipped; the manifest storage rewrites
+# the url()s inside its CSS, so browsers would refuse the stylesheets (same-origin files anyway).
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 if DJANGO_STORAGE == "s3":
     _s3_common = {
         "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default="hors-les-murs"),

@@ -1,5 +1,7 @@
 """The portal as deployed: DEBUG off, gunicorn, whitenoise, security headers, JSON logs, axes."""
 
+import base64
+import hashlib
 import json
 import re
 import subprocess
@@ -139,6 +141,22 @@ def test_static_files_have_hashed_names_and_are_served_compressed(site):
     assert response.status == 200
     assert response.headers["Content-Encoding"] == "gzip"
     assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_every_stylesheet_and_script_of_a_page_loads_as_linked(site):
+    """Collected files are rewritten (hashed url()s inside CSS): an `integrity` attribute computed
+    on the original file would make browsers refuse the DSFR styles, leaving pages unstyled."""
+    page = site.request("GET", "/fr/").text
+    tags = re.findall(r"<(?:link[^>]*rel=\"stylesheet\"|script)[^>]*>", page)
+    linked = [re.search(r'(?:href|src)="([^"]+)"', tag) for tag in tags]
+    assert len([match for match in linked if match and "dsfr" in match.group(1)]) >= 3
+    for tag, match in zip(tags, linked, strict=True):
+        assert match, tag
+        response = site.request("GET", match.group(1))
+        assert response.status == 200, tag
+        if integrity := re.search(r'integrity="sha384-([^"]+)"', tag):
+            served = hashlib.sha384(response.text.encode()).digest()
+            assert base64.b64encode(served).decode() == integrity.group(1), tag
 
 
 def admin_login(site, *, password: str, client_ip: str):
