@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench messages system-deps-run system-deps-test system-deps-bench clean
+.PHONY: run test lint format bench lighthouse messages system-deps-run system-deps-test system-deps-bench clean
 
 run: system-deps-run $(STAMP)
 	scripts/run-portal.sh
@@ -16,6 +16,11 @@ test: system-deps-test $(STAMP) messages
 # Benchmarks (not tests): PostgreSQL and Redis on loopback; writes BENCHMARKS.md. BENCH_ARGS=--help
 bench: system-deps-bench $(STAMP) messages
 	$(VENV)/bin/python -m benchmarks $(BENCH_ARGS)
+
+# Lighthouse accessibility and SEO scores of the home, event and question pages (fr, ar; phone
+# and desktop) on Debian's Chromium; npm installs the pinned Lighthouse. Writes its BENCHMARKS.md part.
+lighthouse: system-deps-test $(STAMP) messages
+	$(VENV)/bin/python -m benchmarks.lighthouse $(LIGHTHOUSE_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -80,3 +80,21 @@ def test_the_phone_menu_opens_as_a_named_dialog(phone, event, language):
     assert name and name.strip()
     expect(menu.get_by_role("link", name=re.compile("Accueil|الرئيسية"))).to_be_visible()
     assert_accessible(phone)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+@pytest.mark.parametrize("screen", ["phone", "laptop"])
+def test_footer_links_are_targets_of_at_least_24_pixels(new_tab, event, language, screen):
+    """WCAG 2.2 target size: the footer's small links (calendar, RSS, legal pages) included,
+    also where Arabic labels wrap and put one link right under another."""
+    page = new_tab(phone=screen == "phone", locale=language)
+    page.goto(url_in(language, "home"))
+    footer_links = page.locator("footer a")
+    expect(footer_links.filter(has_text="iCal")).to_have_count(1)
+    expect(footer_links.filter(has_text="RSS")).to_have_count(1)
+    too_small = [
+        f"{link.inner_text()!r}: {box['width']:.0f}×{box['height']:.0f}"
+        for link in footer_links.all()
+        if (box := link.bounding_box()) and (box["width"] < 24 or box["height"] < 24)
+    ]
+    assert not too_small, f"footer links below 24×24 px: {too_small}"

@@ -1,6 +1,7 @@
 """Share cards (Open Graph, Twitter), hreflang alternates, feeds discovery, calendar and share
 links on the public pages, read as crawlers and browsers do."""
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -211,6 +212,13 @@ def test_share_links_need_no_script_from_a_network(client, answered_question):
     assert {"src": "/static/reach/share.js", "defer": None} in page.scripts
     # The embed code of the answered question.
     assert f"{SITE}/embed/{question.public_id}/" in html
+
+
+def test_the_embed_code_reads_left_to_right_on_an_arabic_page(client, answered_question):
+    question = answered_question()
+    _page, html = get_page(client, question_path(question, "ar"))
+    textarea = re.search(r"<textarea[^>]*hlm-embed-code[^>]*>", html).group(0)
+    assert 'dir="ltr"' in textarea and 'translate="no"' in textarea
 
 
 def test_share_labels_are_in_the_page_language(client, answered_question):

@@ -5,6 +5,7 @@ checker (one JVM start). Warnings are allowed; errors are listed with their file
 """
 
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -100,8 +101,10 @@ def too_many_requests_page(client, language: str) -> str:
     return response.content.decode()
 
 
-def test_every_public_page_has_no_html_errors(client, site, tmp_path):
-    files = []
+def rendered_public_pages(client, site) -> dict[str, str]:
+    """The HTML of every public page by "<language>-<page>", each checked for its status and
+    language."""
+    rendered = {}
     for language in LANGUAGES:
         pages = {
             name: client.get(url, HTTP_ACCEPT_LANGUAGE=language)
@@ -113,9 +116,16 @@ def test_every_public_page_has_no_html_errors(client, site, tmp_path):
         html["too-many-requests"] = too_many_requests_page(client, language)
         for name, text in html.items():
             assert f'lang="{language}"' in text[:300], f"{name} is not in {language}"
-            path = tmp_path / f"{language}-{name}.html"
-            path.write_text(text, encoding="utf-8")
-            files.append(path)
+            rendered[f"{language}-{name}"] = text
+    return rendered
+
+
+def test_every_public_page_has_no_html_errors(client, site, tmp_path):
+    files = []
+    for name, text in rendered_public_pages(client, site).items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
     broken = tmp_path / "broken-on-purpose.html"
     broken.write_text(BROKEN_PAGE, encoding="utf-8")
 
@@ -126,6 +136,38 @@ def test_every_public_page_has_no_html_errors(client, site, tmp_path):
     assert any("aria-labelledby" in error.message for error in found_in_broken), found_in_broken
     errors = [error for error in errors if error.file != broken.name]
     assert not errors, f"The Nu HTML Checker found {len(errors)} error(s):\n" + describe(errors)
+
+
+class Anchors(HTMLParser):
+    def __init__(self, html: str):
+        super().__init__()
+        self.anchors: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.anchors.append(dict(attrs))
+
+
+def test_every_link_of_every_public_page_is_a_real_link(client, site):
+    """An <a> without href (DSFR's breadcrumb puts one on the current page) is not a link for
+    crawlers nor for assistive technologies (Lighthouse's crawlable-anchors)."""
+    without_href = [
+        f"{name}: {anchor}"
+        for name, html in rendered_public_pages(client, site).items()
+        for anchor in Anchors(html).anchors
+        if not anchor.get("href")
+    ]
+    assert not without_href, "\n".join(without_href)
+
+
+def test_the_breadcrumb_names_the_current_page_with_a_link_to_it(client, site):
+    question = site["question"]
+    url = url_in("ar", "questions:detail", public_id=question.public_id, slug=question.slug)
+    anchors = Anchors(client.get(url).content.decode()).anchors
+    (current,) = [anchor for anchor in anchors if anchor.get("aria-current") == "page"]
+    assert current["href"] == url
+    assert "fr-breadcrumb__link" in current["class"]
 
 
 def describe(errors: list[NuMessage]) -> str:
