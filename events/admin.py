@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_privacy import PersonalDataLookupsMixin
 from events.models import EVENT_TRANSLATED_FIELDS, Event, Theme
 
 # Languages an event may be translated into (French is the original, in the model's fields).
@@ -76,13 +77,13 @@ EventAdminForm = type(
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = ["title", "city", "region", "starts_at", "questions_close_at", "is_published"]
     list_filter = ["is_published", "region"]

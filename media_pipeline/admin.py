@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_privacy import PersonalDataLookupsMixin
 from core.errors import DomainError
 from media_pipeline import selectors, upload_limits, workflow
 from media_pipeline.exceptions import MediaPipelineError
@@ -101,7 +102,7 @@ class AnswerVideoAdminForm(forms.ModelForm):
 
 
 @admin.register(AnswerVideo)
-class AnswerVideoAdmin(admin.ModelAdmin):
+class AnswerVideoAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     form = AnswerVideoAdminForm
     list_display = ["question", "state", "progress_bar", "duration_seconds", "updated_at"]
     list_filter = ["state"]
@@ -225,7 +226,7 @@ class AnswerVideoAdmin(admin.ModelAdmin):
 
 
 @admin.register(UploadSession)
-class UploadSessionAdmin(admin.ModelAdmin):
+class UploadSessionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     list_display = ["filename", "question", "created_by", "offset", "length", "updated_at"]
     list_select_related = ["question", "created_by"]
     readonly_fields = [

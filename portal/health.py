@@ -1,5 +1,12 @@
-"""Dependency checks behind /healthz: each returns None when usable, or a short error text."""
+"""Dependency checks behind /healthz: each returns None when usable, or a short error text.
 
+The deep check costs storage writes (paid calls on S3), two processes and connections, and its
+errors name hosts and ports: only a caller holding HEALTHZ_TOKEN or on loopback gets it; anyone
+else gets the liveness answer.
+"""
+
+import hmac
+import ipaddress
 import shutil
 import uuid
 from collections.abc import Callable
@@ -9,8 +16,10 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
+from django.http import HttpRequest
 
 from media_pipeline import processes
+from portal.security import client_ip
 
 
 def check_database() -> None:
@@ -68,3 +77,16 @@ def run_checks() -> dict[str, dict[str, str]]:
         else:
             report[name] = {"status": "ok"}
     return report
+
+
+def may_see_deep_check(request: HttpRequest) -> bool:
+    """A `Authorization: Bearer <HEALTHZ_TOKEN>` header, or a request from this machine (the
+    real client behind TRUSTED_PROXY_COUNT proxies, so a local proxy does not count)."""
+    token = settings.HEALTHZ_TOKEN
+    scheme, _sep, offered = request.headers.get("Authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(offered.strip(), token):
+        return True
+    try:
+        return ipaddress.ip_address(client_ip(request)).is_loopback
+    except ValueError:
+        return False

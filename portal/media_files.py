@@ -17,6 +17,8 @@ from whitenoise.base import WhiteNoise
 from whitenoise.middleware import WhiteNoiseMiddleware
 from whitenoise.string_utils import ensure_leading_trailing_slash
 
+CAPTIONS_FOLDER = "captions/"
+
 
 class _MediaRoot(WhiteNoise):
     """MEDIA_ROOT under MEDIA_URL, read from the settings at each request (tests override it)."""
@@ -28,6 +30,13 @@ class _MediaRoot(WhiteNoise):
             path = os.path.join(root, url[len(prefix) :])
             if self.path_is_child_of(path, root):  # no way out of MEDIA_ROOT
                 yield path
+
+    def add_mime_headers(self, headers, path: str, url: str) -> None:
+        # Captions are WebVTT whatever their name (older uploads kept the uploader's).
+        if url.startswith(_media_prefix() + CAPTIONS_FOLDER):
+            headers["Content-Type"] = "text/vtt; charset=utf-8"
+            return
+        super().add_mime_headers(headers, path, url)
 
 
 def _media_prefix() -> str:
@@ -42,7 +51,8 @@ class MediaFilesMiddleware:
         self.files = _MediaRoot(application=None, autorefresh=True, max_age=60)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(_media_prefix()):
+        # A NUL would make the file lookup raise; RefusedTextMiddleware answers 400 later.
+        if request.path_info.startswith(_media_prefix()) and "\x00" not in request.path_info:
             media_file = self.files.find_file(request.path_info)
             if media_file is not None:
                 return WhiteNoiseMiddleware.serve(media_file, request)

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL bytes and lone surrogates in the path, query or form: a 400 page, never a 500.
+    "portal.refused_text.RefusedTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns django-ratelimit's refusals into the friendly 429 page (RATELIMIT_VIEW).
@@ -356,6 +358,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted
 # (0: the client is REMOTE_ADDR). See portal.security.client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# /healthz's deep check (every dependency, with errors) for monitoring: `Authorization: Bearer
+# <token>` from anywhere, or any request from loopback. Empty: loopback only.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 
 # Content-Security-Policy (django-csp 4). No inline script or style: JS and CSS are static files,

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from core import admin_privacy
 from events import urls as event_urls
 from portal import views
 from portal.language_aliases import language_alias_pattern
@@ -11,6 +12,11 @@ from questions import views as question_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Before the admin's own shortcut: only public objects are "viewed on site".
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_privacy.view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.reach.urls")),

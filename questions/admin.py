@@ -20,6 +20,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
+from core.admin_privacy import PersonalDataLookupsMixin
 from questions.admin_forms import DuplicateForm, RejectForm
 from questions.exceptions import QuestionError
 from questions.models import PUBLIC_STATES, ModerationDecision, Question, QuestionState
@@ -173,7 +174,7 @@ class ModerationDecisionInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "event",

@@ -92,6 +92,8 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
+    # Never filtered on in the admin without questions.view_citizen_email (core.admin_privacy).
+    PERSONAL_FIELDS = ("email",)
 
     class Meta:
         ordering = ["-created_at"]
@@ -163,6 +165,8 @@ class Support(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    PERSONAL_FIELDS = ("email", "supporter_key")
+
     class Meta:
         verbose_name = _("support")
         verbose_name_plural = _("supports")
@@ -227,6 +231,8 @@ class OutboundEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+
+    PERSONAL_FIELDS = ("to", "body_text", "body_html")
 
     class Meta:
         verbose_name = _("outgoing e-mail")

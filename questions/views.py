@@ -14,7 +14,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from core.i18n import current_language
@@ -23,7 +24,7 @@ from events.selectors import public_event
 from questions import selectors, services
 from questions.exceptions import DuplicateSubmission, QuestionError
 from questions.forms import QuestionForm, ResendConfirmationForm, SearchForm, SupportForm
-from questions.models import Question, Support
+from questions.models import Question, QuestionState, Support
 from questions.ratelimits import check_email_rate, rate_from_setting
 from questions.tokens import (
     confirmation_link_hours,
@@ -117,8 +118,12 @@ def check_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "questions/check_inbox.html", {"hours": confirmation_link_hours()})
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The link of the confirmation e-mail: the question joins the moderation queue."""
+    """The link of the confirmation e-mail shows a button; pressing it (POST) puts the question
+    in the moderation queue. Mail scanners open links (GET) but do not press buttons. Never
+    cached: the page shows a title that is not public."""
     try:
         public_id = read_confirmation_token(token)
     except signing.SignatureExpired:
@@ -128,6 +133,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     question = Question.objects.select_related("event").filter(public_id=public_id).first()
     if question is None:
         return render(request, "questions/confirm_gone.html", status=410)
+    if request.method == "GET" and question.state == QuestionState.UNCONFIRMED:
+        return render(request, "questions/confirm.html", {"question": question})
     question, changed = services.confirm_question(question=question)
     return render(
         request,

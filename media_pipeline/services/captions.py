@@ -13,6 +13,9 @@ from media_pipeline.exceptions import PublishRefused
 from media_pipeline.models import AnswerVideo, Caption
 from media_pipeline.webvtt import validate_webvtt
 
+# Stored and served as WebVTT whatever happens to a name: never HTML a browser would run.
+WEBVTT_CONTENT_TYPE = "text/vtt; charset=utf-8"
+
 
 @transaction.atomic
 def set_caption(*, video: AnswerVideo, language: str, content: bytes, label: str = "") -> Caption:
@@ -24,8 +27,11 @@ def set_caption(*, video: AnswerVideo, language: str, content: bytes, label: str
     previous = caption.file.name if caption else ""
     caption = caption or Caption(video=video, language=language)
     caption.label = label or str(dict(settings.LANGUAGES)[language])
+    # Never the uploader's file name: ours, unguessable, always `.vtt`.
     name = f"{video.question.public_id}-{language}-{uuid.uuid4().hex[:8]}.vtt"
-    caption.file.save(name, ContentFile(content), save=False)
+    upload = ContentFile(content)
+    upload.content_type = WEBVTT_CONTENT_TYPE  # the object's Content-Type on S3
+    caption.file.save(name, upload, save=False)
     caption.save()
     if previous:
         storage = caption.file.storage

@@ -131,8 +131,13 @@ def test_question_to_published_video_answer(
     body = wait_for_email(worker_mail_dir, "camille@exemple.fr")
     confirm_url = re.search(r"https?://\S+/questions/confirm/\S+", body).group(0)
     phone.goto(confirm_url)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Confirmez votre question")
+    journal.step(phone, "the confirmation link shows the question and a button")
+    question.refresh_from_db()
+    assert question.state == QuestionState.UNCONFIRMED  # a mail scanner opening it confirms nothing
+    phone.get_by_role("button", name="Confirmer ma question").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Votre question est confirmée")
-    journal.step(phone, "the confirmation link confirms the question")
+    journal.step(phone, "pressing the button confirms the question")
     question.refresh_from_db()
     assert question.state == QuestionState.SUBMITTED
 

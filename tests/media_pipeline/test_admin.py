@@ -147,3 +147,29 @@ def test_the_caption_inline_goes_through_the_services_and_leaves_no_file_behind(
     with django_capture_on_commit_callbacks(execute=True):
         assert inline_post(client, url, row).status_code == 302
     assert not video.captions.exists() and not storage.exists(moved.file.name)
+
+
+def test_a_caption_uploaded_in_the_admin_never_keeps_the_uploaders_name(
+    client, staff, selected_question, clip, django_capture_on_commit_callbacks
+):
+    video = attach(selected_question, clip)
+    url = reverse("admin:media_pipeline_answervideo_change", args=[video.pk])
+    evil = SimpleUploadedFile("evil.html", VTT + b"<script>alert(1)</script>\n", "text/html")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = inline_post(client, url, {"language": "fr", "label": "", "file": evil})
+    assert response.status_code == 302
+    name = video.captions.get().file.name
+    assert "evil" not in name and name.endswith(".vtt")
+    assert name.startswith(f"captions/{selected_question.public_id}-fr-")
+    served = client.get(video.captions.get().file.url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "text/vtt; charset=utf-8"
+
+
+def test_a_caption_file_with_any_name_is_served_as_webvtt(client, settings):
+    stored = settings.MEDIA_ROOT / "captions" / "old-upload.html"
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(VTT + b"<script>alert(1)</script>\n")
+    served = client.get("/media/captions/old-upload.html")
+    assert served.status_code == 200
+    assert served["Content-Type"] == "text/vtt; charset=utf-8"

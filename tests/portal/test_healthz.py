@@ -1,3 +1,6 @@
+"""/healthz: liveness for anyone; the deep check (loopback, the test client's address, or a
+token) names each dependency."""
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +40,50 @@ def test_healthz_fails_when_the_broker_is_unreachable(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["status"] == "failing"
+
+
+OUTSIDE = "203.0.113.7"
+
+
+def test_the_public_gets_only_liveness_whatever_fails(client, settings):
+    settings.FFMPEG_BINARY = "ffmpeg-that-does-not-exist"
+    response = client.get("/healthz", REMOTE_ADDR=OUTSIDE)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_the_public_never_writes_to_storage(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assert client.get("/healthz", REMOTE_ADDR=OUTSIDE).json() == {"status": "ok"}
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_deep_check_with_the_token_from_anywhere(client, settings):
+    settings.HEALTHZ_TOKEN = "s3cret-token-for-monitoring"
+    response = client.get(
+        "/healthz",
+        REMOTE_ADDR=OUTSIDE,
+        HTTP_AUTHORIZATION="Bearer s3cret-token-for-monitoring",
+    )
+    assert response.status_code == 200
+    assert set(response.json()["checks"]) == {"database", "cache", "broker", "storage", "ffmpeg"}
+
+
+@pytest.mark.parametrize("header", ["Bearer wrong", "Bearer ", "Basic s3cret-token", ""])
+def test_a_wrong_or_missing_token_gets_liveness_only(client, settings, header):
+    settings.HEALTHZ_TOKEN = "s3cret-token"
+    response = client.get("/healthz", REMOTE_ADDR=OUTSIDE, HTTP_AUTHORIZATION=header)
+    assert response.json() == {"status": "ok"}
+
+
+def test_an_empty_token_setting_never_opens_the_deep_check(client, settings):
+    settings.HEALTHZ_TOKEN = ""
+    response = client.get("/healthz", REMOTE_ADDR=OUTSIDE, HTTP_AUTHORIZATION="Bearer ")
+    assert response.json() == {"status": "ok"}
+
+
+def test_a_local_proxy_does_not_make_a_remote_visitor_local(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client.get("/healthz", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=OUTSIDE)
+    assert response.json() == {"status": "ok"}

@@ -125,3 +125,12 @@ def test_upload_probe_transcode_publish_on_s3_then_play_over_http(s3, tmp_path):
     assert http_get(video.poster.url)[0] == 200
     # The source stays private after publication.
     assert http_get(f"{s3.endpoint}/{s3.bucket}/{source_key}")[0] == 403
+
+
+@pytest.mark.django_db
+def test_captions_are_stored_as_webvtt_whatever_they_contain(s3):
+    video = AnswerVideo.objects.create(question=QuestionFactory(state=QuestionState.SELECTED))
+    content = b"WEBVTT\n\n00:00.000 --> 00:01.000\n<script>alert(1)</script>\n"
+    caption = captions.set_caption(video=video, language="fr", content=content)
+    stored = s3.client.head_object(Bucket=s3.bucket, Key=f"public/{caption.file.name}")
+    assert stored["ContentType"] == "text/vtt; charset=utf-8"
