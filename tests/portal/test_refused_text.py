@@ -74,7 +74,10 @@ def test_an_admin_filter_with_a_nul_byte_is_refused(client):
     )
 
 
-def test_the_page_speaks_the_visitors_language(client):
-    response = client.get("/en/questions/%00/x/")
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "Characters not allowed"), ("ar", "أحرف غير مسموح بها")]
+)
+def test_the_page_speaks_the_visitors_language(client, language, title):
+    response = client.get(f"/{language}/questions/%00/x/")
     assert response.status_code == 400
-    assert "Characters not allowed" in response.content.decode()
+    assert title in response.content.decode()

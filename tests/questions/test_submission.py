@@ -84,6 +84,7 @@ def test_opening_the_link_only_shows_a_button_so_mail_scanners_confirm_nothing(c
     assert "no-store" in shown["Cache-Control"]
     html = shown.content.decode()
     assert "Confirmez votre question" in html and 'method="post"' in html
+    assert "Confirmer ma question" in html
     assert "Quelle place pour la France" in html
     assert Question.objects.get().state == QuestionState.UNCONFIRMED
     pressed = client.post(path)
