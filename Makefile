@@ -5,13 +5,17 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench lighthouse messages system-deps-run system-deps-test system-deps-bench clean
+.PHONY: run test test-fast lint format bench lighthouse messages system-deps-run system-deps-test system-deps-bench clean
 
 run: system-deps-run $(STAMP)
 	scripts/run-portal.sh
 
 test: system-deps-test $(STAMP) messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Everything but the tests marked slow (browser, worker, ffmpeg, server processes): while working.
+test-fast: $(STAMP) messages
+	$(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
 
 # Benchmarks (not tests): PostgreSQL and Redis on loopback; writes BENCHMARKS.md. BENCH_ARGS=--help
 bench: system-deps-bench $(STAMP) messages

@@ -13,6 +13,7 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from core.i18n import text_direction
 from core.tasks import send_task
 from questions.models import OutboundEmail, Question
 
@@ -33,6 +34,10 @@ def queue_email(
 
     Must run inside the transaction of the change it reports: the e-mail exists iff it commits.
     """
+    # The HTML base (questions/email/base.html) declares the reader's language and direction.
+    context = {**context, "reader_language": language, "reader_direction": text_direction(language)}
+    # The HTML base (questions/email/base.html) declares the reader's language and direction.
+    context = {**context, "reader_language": language, "reader_direction": text_direction(language)}
     with translation.override(language):
         subject = " ".join(render_plain_text(f"{template}_subject.txt", context).split())
         body_text = render_plain_text(f"{template}.txt", context)

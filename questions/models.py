@@ -9,25 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Theme
 from events.regions import CITIZEN_REGION_CHOICES
+from questions.workflow import PUBLIC_STATES, SUPPORTABLE_STATES, UNDECIDED_STATES, QuestionState
 
 PUBLIC_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o/1/l: read aloud, typed on phones
 
 
 def new_public_id() -> str:
     return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(10))
-
-
-class QuestionState(models.TextChoices):
-    UNCONFIRMED = "unconfirmed", _("Awaiting e-mail confirmation")
-    SUBMITTED = "submitted", _("Awaiting moderation")
-    APPROVED = "approved", _("Published")
-    SELECTED = "selected", _("Selected for an answer")
-    ANSWERED = "answered", _("Answered")
-    REJECTED = "rejected", _("Rejected")
-    DUPLICATE = "duplicate", _("Duplicate")
-
-
-PUBLIC_STATES = (QuestionState.APPROVED, QuestionState.SELECTED, QuestionState.ANSWERED)
 
 
 class RejectionReason(models.TextChoices):
@@ -148,9 +136,28 @@ class Question(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("questions:detail", kwargs={"public_id": self.public_id, "slug": self.slug})
 
+    # What a state means to the pages, as booleans for templates (the states are in
+    # questions/workflow.py).
     @property
     def is_public(self) -> bool:
         return self.state in PUBLIC_STATES
+
+    @property
+    def is_undecided(self) -> bool:
+        """No moderator has decided on it yet (unconfirmed or in the queue)."""
+        return self.state in UNDECIDED_STATES
+
+    @property
+    def is_supportable(self) -> bool:
+        return self.state in SUPPORTABLE_STATES
+
+    @property
+    def is_selected(self) -> bool:
+        return self.state == QuestionState.SELECTED
+
+    @property
+    def is_answered(self) -> bool:
+        return self.state == QuestionState.ANSWERED
 
 
 class Support(models.Model):

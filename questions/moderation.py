@@ -5,33 +5,27 @@ both follow the same rules: keyword-only, atomic, e-mails queued in the transact
 after it commits, domain errors raised as questions.exceptions.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from questions import workflow
 from questions.emails import queue_email
 from questions.exceptions import (
     InvalidDuplicateTarget,
     InvalidRejectionReason,
     TransitionNotAllowed,
-    UndoPeriodOver,
 )
-from questions.models import PUBLIC_STATES, Question, RejectionReason, Support
+from questions.models import Question, RejectionReason, Support
 from questions.models import QuestionState as S
 from questions.services import public_url, transition_question
-
-# A duplicate can only be merged into a question that is still alive.
-MERGE_TARGET_STATES = (S.SUBMITTED, *PUBLIC_STATES)
+from questions.workflow import MERGE_TARGET_STATES
 
 
 def approve_question(*, question: Question, actor: AbstractBaseUser | None) -> Question:
     """Publish a submitted question and tell its author, in their language."""
-    require_state(question, S.SUBMITTED)
+    workflow.APPROVE.check(question)
     with transaction.atomic():
         approved = transition_question(question=question, to_state=S.APPROVED, actor=actor)
         notify_author(
@@ -49,7 +43,7 @@ def reject_question(
     """Reject with a reason from the fixed list and an optional note, both sent to the author."""
     if reason not in RejectionReason.values:
         raise InvalidRejectionReason()
-    require_state(question, S.SUBMITTED, S.APPROVED)
+    workflow.REJECT.check(question)
     note = note.strip()
     with transaction.atomic():
         rejected = transition_question(
@@ -70,7 +64,7 @@ def mark_duplicate(*, question: Question, of: Question, actor: AbstractBaseUser 
     Both rows are locked in id order, so two moderators merging A into B and B into A at once
     cannot deadlock: the second finds its target already a duplicate and is refused.
     """
-    require_state(question, S.SUBMITTED, S.APPROVED)
+    workflow.MARK_DUPLICATE.check(question)
     if of.pk == question.pk:
         raise InvalidDuplicateTarget(
             _("“%(title)s” cannot be a duplicate of itself.") % {"title": question.title}
@@ -142,14 +136,14 @@ def move_supports(*, source: Question, target: Question) -> None:
 
 def select_for_answer(*, question: Question, actor: AbstractBaseUser | None) -> Question:
     """The spokesperson's staff choose an approved question for a video answer."""
-    require_state(question, S.APPROVED)
+    workflow.SELECT_FOR_ANSWER.check(question)
     return transition_question(question=question, to_state=S.SELECTED, actor=actor)
 
 
 def unselect_question(*, question: Question, actor: AbstractBaseUser | None) -> Question:
     """The staff change their mind: the question goes back among the published ones. Refused
     once an answer video exists for it (that video would have no question to answer)."""
-    require_state(question, S.SELECTED)
+    workflow.UNSELECT.check(question)
     if Question.objects.filter(pk=question.pk, answer_video__isnull=False).exists():
         raise TransitionNotAllowed(
             _("“%(title)s” already has an answer video: it stays selected.")
@@ -162,42 +156,17 @@ def unselect_question(*, question: Question, actor: AbstractBaseUser | None) -> 
 
 def undo_rejection(*, question: Question, actor: AbstractBaseUser | None) -> Question:
     """Put a mistakenly rejected question back in the queue, within the retention period."""
-    require_state(question, S.REJECTED)
+    workflow.UNDO_REJECTION.check(question)
     with transaction.atomic():
         current = Question.objects.select_for_update().get(pk=question.pk)
-        if current.state == S.REJECTED and not can_undo_rejection(current):
-            raise UndoPeriodOver(
-                _("“%(title)s” was rejected more than %(days)d days ago: it cannot be restored.")
-                % {"title": current.title, "days": settings.REJECTED_QUESTION_RETENTION_DAYS}
-            )
+        if current.state == S.REJECTED:  # else transition_question says who moved it first
+            workflow.UNDO_REJECTION.check(current)  # the period may have ended meanwhile
         return transition_question(
             question=question,
             to_state=S.SUBMITTED,
             actor=actor,
-            extra_fields={
-                "rejection_reason": "",
-                "rejection_note": "",
-                "rejected_at": None,
-                "confirmed_at": current.confirmed_at,  # it keeps its place in the queue
-            },
-        )
-
-
-def can_undo_rejection(question: Question) -> bool:
-    """A rejection can be undone until the retention period ends and the data is anonymised."""
-    if question.anonymised_at is not None or question.rejected_at is None:
-        return False
-    retention = timedelta(days=settings.REJECTED_QUESTION_RETENTION_DAYS)
-    return question.rejected_at > timezone.now() - retention
-
-
-def require_state(question: Question, *states: str) -> None:
-    """Refuse an action that does not fit the state the actor saw (the workflow table alone
-    would allow e.g. "approve" to un-select a selected question)."""
-    if question.state not in states:
-        raise TransitionNotAllowed(
-            _("“%(title)s” is “%(state)s”: this action does not apply.")
-            % {"title": question.title, "state": question.get_state_display()}
+            # It keeps its place in the queue: the action sets no timestamp (confirmed_at stays).
+            extra_fields={"rejection_reason": "", "rejection_note": "", "rejected_at": None},
         )
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from questions.models import OutboundEmail, Question, QuestionState, Support
+from questions.selectors import forget_state_counts
 
 ANONYMOUS_DISPLAY_NAME = "Anonyme"
 
@@ -32,6 +33,7 @@ def purge_unconfirmed_questions(*, now: datetime | None = None) -> int:
         )
     )
     OutboundEmail.objects.filter(question_id__in=expired_ids).delete()
+    forget_state_counts()
     return deleted_questions(Question.objects.filter(pk__in=expired_ids).delete())
 
 
@@ -177,6 +179,7 @@ def delete_personal_data(*, email: str) -> dict[str, int]:
         email="", display_name=ANONYMOUS_DISPLAY_NAME, anonymised_at=timezone.now()
     )
     deleted = deleted_questions(Question.objects.filter(pk__in=deletable_ids).delete())
+    forget_state_counts()
     supports = Support.objects.filter(email__iexact=address).update(email="")
     return {
         "questions_deleted": deleted,

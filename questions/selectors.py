@@ -1,11 +1,14 @@
-"""Read-only queries for the public pages, built so a page's query count stays constant."""
+"""Read-only queries for the public pages and the moderation admin, built so a page's query
+count stays constant."""
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
 
 from events.models import Event
 from questions.models import Question
 from questions.models import QuestionState as S
+from questions.workflow import MERGE_TARGET_STATES, PUBLIC_STATES
 
 SORT_SUPPORTS = "supports"
 SORT_NEWEST = "newest"
@@ -113,3 +116,52 @@ def _full_text(questions: QuerySet[Question], text: str) -> QuerySet[Question]:
         .filter(search=query)
         .order_by("-rank", "-support_count", "-pk")
     )
+
+
+# --- Moderation (admin) --------------------------------------------------------------------------
+
+STATE_COUNTS_CACHE_KEY = "questions:admin:state-counts:{scope}"
+STATE_COUNTS_CACHE_SECONDS = 20
+
+
+def state_counts(*, public_only: bool = False) -> dict[str, int]:
+    """Questions per state (only public states if asked): one GROUP BY over an index, cached
+    briefly; every service that changes a state forgets it (forget_state_counts)."""
+    key = STATE_COUNTS_CACHE_KEY.format(scope="public" if public_only else "all")
+    counts = cache.get(key)
+    if counts is None:
+        rows = Question.objects.order_by().values_list("state").annotate(total=Count("*"))
+        if public_only:
+            rows = rows.filter(state__in=PUBLIC_STATES)
+        counts = dict(rows)
+        cache.set(key, counts, STATE_COUNTS_CACHE_SECONDS)
+    return counts
+
+
+def forget_state_counts() -> None:
+    """Called by the services that change states, once their change is written. (A page read
+    before the commit may cache the old counts again: for STATE_COUNTS_CACHE_SECONDS at most.)"""
+    cache.delete_many([STATE_COUNTS_CACHE_KEY.format(scope=s) for s in ("all", "public")])
+
+
+def merge_candidates(queryset: QuerySet[Question]) -> QuerySet[Question]:
+    """Questions a selection may be merged into: live ones of the same events, most supported
+    first, plus the selected questions themselves (one of them may be the one to keep)."""
+    selected = list(queryset.values_list("pk", "event_id"))
+    pks = [pk for pk, _event in selected]
+    events = {event for _pk, event in selected}
+    same_events = (
+        Question.objects.filter(event__in=events, state__in=MERGE_TARGET_STATES)
+        .order_by("-support_count", "created_at")
+        .values_list("pk", flat=True)[:30]
+    )
+    return (
+        Question.objects.filter(pk__in=[*pks, *same_events], state__in=MERGE_TARGET_STATES)
+        .select_related("event")
+        .order_by("-support_count", "created_at")
+    )
+
+
+def merge_target(public_id: str) -> Question | None:
+    """The question with this public id, if a duplicate may be merged into it."""
+    return Question.objects.filter(public_id=public_id, state__in=MERGE_TARGET_STATES).first()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.urls import absolute_reverse, absolute_url
 from events.models import Event, Theme
+from questions import workflow
 from questions.emails import queue_email
 from questions.exceptions import (
     AlreadyDecided,
@@ -29,8 +30,8 @@ from questions.exceptions import (
 )
 from questions.models import ModerationDecision, Question, Support
 from questions.models import QuestionState as S
+from questions.selectors import forget_state_counts
 from questions.tokens import confirmation_link_hours, make_confirmation_token
-from questions.transitions import STATE_TIMESTAMP_FIELD, can_transition
 
 
 def transition_question(
@@ -43,7 +44,8 @@ def transition_question(
     expected_state: str | None = None,
     extra_fields: dict | None = None,
 ) -> Question:
-    """Move a question to `to_state`, record the decision, and return the fresh row.
+    """Move a question to `to_state` by the workflow's action between the two states (which
+    sets its timestamp), record the decision, and return the fresh row.
 
     The row is locked (SELECT ... FOR UPDATE on PostgreSQL) and its state re-read, so two
     moderators deciding at once produce exactly one decision: the second gets AlreadyDecided.
@@ -57,17 +59,11 @@ def transition_question(
                 _("“%(title)s” was already moved to “%(state)s”.")
                 % {"title": locked.title, "state": locked.get_state_display()}
             )
-        if not can_transition(locked.state, to_state):
-            raise TransitionNotAllowed(
-                _("“%(title)s” is “%(state)s”: this action does not apply.")
-                % {"title": locked.title, "state": locked.get_state_display()}
-            )
+        action = workflow.action_between(locked.state, to_state)
+        if action is None:
+            raise workflow.not_applicable(locked)
         from_state = locked.state
-        locked.state = to_state
-        changed = ["state", "updated_at"]
-        if to_state in STATE_TIMESTAMP_FIELD:
-            setattr(locked, STATE_TIMESTAMP_FIELD[to_state], timezone.now())
-            changed.append(STATE_TIMESTAMP_FIELD[to_state])
+        changed = [*action.apply(locked), "updated_at"]
         for field, value in (extra_fields or {}).items():
             setattr(locked, field, value)
             changed.append(field)
@@ -80,6 +76,7 @@ def transition_question(
             reason=reason,
             note=note,
         )
+    forget_state_counts()
     return locked
 
 
@@ -166,6 +163,7 @@ def submit_question(
         if claim:
             cache.delete(claim)  # the failed attempt must not block a retry
         raise
+    forget_state_counts()
     return question
 
 
@@ -218,7 +216,7 @@ def confirm_question(*, question: Question) -> tuple[Question, bool]:
 
     Returns (question, changed). Opening the link again, even twice at once, changes nothing.
     """
-    if question.state != S.UNCONFIRMED:
+    if not workflow.CONFIRM.allows(question):
         return question, False
     try:
         return (
@@ -236,7 +234,7 @@ def resend_confirmation(*, question: Question) -> bool:
     """A new link for a still unconfirmed question. Returns whether an e-mail was queued."""
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
-        if question.state != S.UNCONFIRMED or not question.email:
+        if not workflow.CONFIRM.allows(question) or not question.email:
             return False
         _queue_confirmation_email(question)
     return True
@@ -275,7 +273,7 @@ def support_question(
         with transaction.atomic():
             # Re-checked in the UPDATE itself: a question answered a moment ago is refused.
             counted = Question.objects.filter(
-                pk=question.pk, state__in=(S.APPROVED, S.SELECTED)
+                pk=question.pk, state__in=workflow.SUPPORTABLE_STATES
             ).update(support_count=F("support_count") + 1)
             if not counted:
                 raise SupportRefused()

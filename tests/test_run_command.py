@@ -21,6 +21,8 @@ import pytest
 from tests.citizen_client import Citizen
 from tests.production import ROOT, free_port
 
+pytestmark = pytest.mark.slow
+
 STARTUP_SECONDS = 600  # migrate, compilemessages, collectstatic, demo data (one transcode)
 pytestmark = pytest.mark.timeout(STARTUP_SECONDS + 300)  # the first test waits for the start
 

@@ -42,7 +42,7 @@ def chromium_executable() -> str:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Browser tests run last and carry the `browser` marker.
+    """Browser tests run last and carry the `browser` and `slow` markers.
 
     Playwright's sync API keeps an event loop running in the main thread until the session ends;
     running the browser tests last keeps Django's async-safety check intact for every other test.
@@ -51,6 +51,7 @@ def pytest_collection_modifyitems(config, items) -> None:
     browser_items = [item for item in items if browser_dir in Path(item.path).parents]
     for item in browser_items:
         item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.slow)
     others = [item for item in items if item not in set(browser_items)]
     items[:] = others + browser_items
 

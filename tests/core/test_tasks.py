@@ -29,6 +29,7 @@ def test_nothing_is_sent_if_the_transaction_rolls_back(published):
     assert published == []
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_task_leaves_after_commit_and_a_worker_runs_it(published):
     with running_worker(queues="default"):

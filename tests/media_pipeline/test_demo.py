@@ -7,7 +7,7 @@ from media_pipeline.models import AnswerVideo, VideoState
 from media_pipeline.storage_ops import list_tree
 from questions.models import OutboundEmail
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def test_seed_demo_publishes_a_generated_answer_through_the_real_pipeline(monkeypatch):

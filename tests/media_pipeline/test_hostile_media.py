@@ -23,6 +23,8 @@ from media_pipeline.services import processing
 from media_pipeline.storage_ops import list_tree
 from tests.media_pipeline.conftest import attach, make_clip
 
+pytestmark = pytest.mark.slow
+
 SYSTEM_PREFIXES = ("/usr/", "/lib", "/etc/", "/proc/", "/sys/", "/dev/", "/selinux")
 FIRST_PATH = re.compile(r'^\d+\s+\w+\((?:AT_FDCWD, |\d+, )?"([^"]*)"')
 NETWORK_CALL = re.compile(r"^\d+\s+(connect|bind|sendto|sendmsg)\(")

@@ -13,7 +13,7 @@ from media_pipeline.services import captions, claims, processing, staff_actions
 from media_pipeline.storage_ops import list_tree
 from tests.media_pipeline.conftest import attach, make_clip
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def stored_path(name: str) -> Path:

@@ -10,6 +10,8 @@ from media_pipeline.exceptions import InvalidMedia
 from media_pipeline.probe import duration_text, probe_file
 from tests.media_pipeline.conftest import make_clip
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="session")
 def portrait_clip(clip_folder) -> Path:

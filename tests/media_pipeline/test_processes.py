@@ -7,8 +7,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.media_pipeline.conftest import make_clip
 from tests.worker import ROOT
+
+pytestmark = pytest.mark.slow
 
 # A process that transcodes as a Celery pool process does, with a slow encoder setting.
 TRANSCODING_PARENT = """

@@ -8,7 +8,7 @@ from media_pipeline.storage_ops import list_tree
 from media_pipeline.tasks import transcode_video
 from tests.media_pipeline.conftest import attach
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 class FlakyStorage(FileSystemStorage):

@@ -22,6 +22,8 @@ from media_pipeline.speech.draft import draft_captions
 from media_pipeline.speech.synthetic import make_spoken_clip
 from tests.media_pipeline.conftest import make_clip
 
+pytestmark = pytest.mark.slow
+
 SENTENCES = [
     "The minister answered questions about the election.",
     "France will support the people of the region.",

@@ -18,6 +18,8 @@ from portal.celery import app
 from tests.media_pipeline.conftest import attach, make_clip
 from tests.worker import ROOT, running_worker, worker_command
 
+pytestmark = pytest.mark.slow
+
 
 def processes_in_session(session_id: int) -> dict[int, str]:
     """pid → command name of the processes of a session (the worker, its children, ffmpeg)."""

@@ -24,6 +24,7 @@ def test_transcodes_go_to_the_media_queue_and_the_rest_to_default():
     assert router.route({}, "questions.tasks.send_outbox")["queue"].name == "default"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_a_task_on_the_configured_broker():
     with running_worker(queues="default"):

@@ -6,7 +6,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.production import ROOT
+
+pytestmark = pytest.mark.slow
 
 SHOW_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "

@@ -32,6 +32,7 @@ def test_a_record_becomes_one_json_line_with_context_and_extra_fields():
     assert entry["request_id"] == "req-42" and entry["video_id"] == 7
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_task_logs_with_the_request_id_of_the_request_that_queued_it():
     log_name = f"worker-json-{time.monotonic_ns()}.log"

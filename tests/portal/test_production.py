@@ -20,6 +20,8 @@ from tests.production import (
     running_gunicorn,
 )
 
+pytestmark = pytest.mark.slow
+
 ADMIN_PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105 - a test account
 
 

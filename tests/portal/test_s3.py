@@ -19,6 +19,8 @@ from tests.media_pipeline.conftest import make_clip
 from tests.s3 import http_get
 from tests.worker import running_worker
 
+pytestmark = pytest.mark.slow
+
 
 def test_a_private_source_is_not_readable_anonymously_but_through_a_signed_url(s3):
     private = storages["private"]

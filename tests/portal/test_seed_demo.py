@@ -5,7 +5,7 @@ from django.core.management import call_command
 from events.models import Event
 from questions.models import Question
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def test_seed_demo_is_idempotent_and_covers_every_state(monkeypatch):

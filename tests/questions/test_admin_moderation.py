@@ -12,6 +12,7 @@ from django.urls import reverse
 from questions.admin import QuestionAdmin
 from questions.models import ModerationDecision, OutboundEmail, Question, Support
 from questions.models import QuestionState as S
+from questions.services import confirm_question, mark_question_answered
 from tests.factories import EventFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,21 @@ def test_the_counts_follow_a_moderators_decisions_at_once(moderator_client):
     run_action(moderator_client, "approve_questions", [question])
     html = moderator_client.get(CHANGELIST).content.decode()
     assert 'data-state="submitted">Awaiting moderation <strong>0</strong>' in html
+
+
+def test_the_counts_follow_confirmations_and_publications_at_once(moderator_client):
+    """The counts are cached briefly; the services that change a state forget them, not only
+    the admin's decisions: a citizen's confirmation, an answer published from the staff page."""
+    unconfirmed = QuestionFactory(state=S.UNCONFIRMED)
+    selected = QuestionFactory(state=S.SELECTED)
+    html = moderator_client.get(CHANGELIST).content.decode()
+    assert 'data-state="submitted">Awaiting moderation <strong>0</strong>' in html
+    confirm_question(question=unconfirmed)
+    mark_question_answered(question=selected, actor=None)
+    html = moderator_client.get(CHANGELIST).content.decode()
+    assert 'data-state="submitted">Awaiting moderation <strong>1</strong>' in html
+    assert 'data-state="answered">Answered <strong>1</strong>' in html
+    assert 'data-state="selected">Selected for an answer <strong>0</strong>' in html
 
 
 def test_the_queue_shows_counts_per_state_and_lists_submitted_questions_oldest_first(

@@ -22,6 +22,8 @@ from tests.factories import EventFactory, QuestionFactory, ThemeFactory
 from tests.questions.conftest import question_data
 from tests.worker import running_worker
 
+pytestmark = pytest.mark.slow
+
 
 def mails_to(address: str) -> list[Path]:
     folder = Path(settings.VAR_DIR) / "worker-mail"

@@ -17,7 +17,7 @@ from tests.factories import EventFactory, QuestionFactory, ThemeFactory
 from tests.portal.answers import publish_answer
 from tests.standards.nu import NuMessage, check_html
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]  # one JVM run of the Nu checker
 LANGUAGES = ["fr", "ar"]
 # Invalid on purpose, checked in the same run: proves the checker really reads the files.
 BROKEN_PAGE = (

@@ -15,26 +15,10 @@ from portal import demo_data
 from portal.opendata.dumps import export_dumps
 from portal.roles import COMMUNICATION, MODERATORS, SPOKESPERSON_STAFF
 from portal.statistics.models import PlayCount
+from questions import workflow
 from questions.models import ModerationDecision, Question, QuestionState, RejectionReason
 
 DEMO_ID_PREFIX = "demo"
-STATE_TIMESTAMP = {
-    QuestionState.SUBMITTED: "confirmed_at",
-    QuestionState.APPROVED: "approved_at",
-    QuestionState.SELECTED: "selected_at",
-    QuestionState.ANSWERED: "answered_at",
-    QuestionState.REJECTED: "rejected_at",
-}
-# The path each demo state took through moderation, for a believable decision history.
-STATE_PATH = {
-    "unconfirmed": [],
-    "submitted": ["submitted"],
-    "approved": ["submitted", "approved"],
-    "selected": ["submitted", "approved", "selected"],
-    "answered": ["submitted", "approved", "selected", "answered"],
-    "rejected": ["submitted", "rejected"],
-    "duplicate": ["submitted", "duplicate"],
-}
 
 
 class Command(BaseCommand):
@@ -110,18 +94,17 @@ class Command(BaseCommand):
                 region=demo_data.REGIONS[index % 10],
                 language=demo_data.LANGUAGES[index % 10],
                 state=state,
-                support_count=(index * 7) % 23
-                if state in ("approved", "selected", "answered")
-                else 0,
+                support_count=(index * 7) % 23 if state in workflow.PUBLIC_STATES else 0,
             )
             if state == QuestionState.REJECTED:
                 question.rejection_reason = RejectionReason.OFF_TOPIC
                 question.rejection_note = "Cette question relève de la politique intérieure."
             if state == QuestionState.DUPLICATE:
                 question.duplicate_of = kept
-            for step in STATE_PATH[state]:
-                if step in STATE_TIMESTAMP:
-                    setattr(question, STATE_TIMESTAMP[step], now - timedelta(hours=index))
+            # The timestamps and history of the way the workflow leads to that state.
+            for action in workflow.path_to(state):
+                if action.stamp:
+                    setattr(question, action.stamp, now - timedelta(hours=index))
             question.save()
             self.record_history(question)
             kept = kept or question
@@ -130,14 +113,14 @@ class Command(BaseCommand):
 
     def record_history(self, question: Question) -> None:
         previous = QuestionState.UNCONFIRMED
-        for step in STATE_PATH[question.state]:
+        for action in workflow.path_to(question.state):
             ModerationDecision.objects.create(
                 question=question,
                 from_state=previous,
-                to_state=step,
-                reason=question.rejection_reason if step == QuestionState.REJECTED else "",
+                to_state=action.target,
+                reason=question.rejection_reason if action is workflow.REJECT else "",
             )
-            previous = step
+            previous = action.target
 
     def seed_answer_video(self, events: list[Event]) -> None:
         """An answered question whose generated clip went through the real video pipeline."""

@@ -21,6 +21,7 @@ from events.models import Event, Theme
 from events.regions import CITIZEN_REGION_CHOICES
 from questions.models import Question, RejectionReason, new_public_id
 from questions.models import QuestionState as S
+from questions.workflow import PUBLIC_STATES, path_to
 
 # Roughly what a live tour looks like: most questions published or waiting, few answered.
 STATE_WEIGHTS = {
@@ -31,9 +32,6 @@ STATE_WEIGHTS = {
     S.ANSWERED: 2,
     S.REJECTED: 20,
 }
-WORKFLOW = [S.UNCONFIRMED, S.SUBMITTED, S.APPROVED, S.SELECTED, S.ANSWERED]
-# The timestamp set on entering the state at that position of WORKFLOW.
-STAMP_STEPS = {"confirmed_at": 1, "approved_at": 2, "selected_at": 3, "answered_at": 4}
 SUBJECTS = [
     "l'aide à l'Ukraine",
     "le Sahel",
@@ -102,13 +100,12 @@ def synthetic_question(rng: random.Random, events: list[Event], themes: dict) ->
     state = rng.choices(list(STATE_WEIGHTS), weights=list(STATE_WEIGHTS.values()))[0]
     created_at = now - timedelta(seconds=rng.randint(60, 365 * 24 * 3600))
     title = f"{rng.choice(OPENINGS)} {rng.choice(SUBJECTS)} ?"[:120]
+    # Each action on the way to that state sets its timestamp, half an hour apart.
     stamps = {
-        field: created_at + timedelta(minutes=5 + 30 * step)
-        for field, step in STAMP_STEPS.items()
-        if WORKFLOW.index(state if state in WORKFLOW else S.SUBMITTED) >= step
+        action.stamp: created_at + timedelta(minutes=5 + 30 * step)
+        for step, action in enumerate(path_to(state))
+        if action.stamp
     }
-    if state == S.REJECTED:
-        stamps["rejected_at"] = created_at + timedelta(hours=2)
     public_id = new_public_id()
     return Question(
         public_id=public_id,
@@ -123,7 +120,7 @@ def synthetic_question(rng: random.Random, events: list[Event], themes: dict) ->
         language=rng.choice(settings.LANGUAGES)[0],
         state=state,
         rejection_reason=rng.choice(RejectionReason.values) if state == S.REJECTED else "",
-        support_count=rng.randint(0, 500) if state in (S.APPROVED, S.SELECTED, S.ANSWERED) else 0,
+        support_count=rng.randint(0, 500) if state in PUBLIC_STATES else 0,
         created_at=created_at,
         **stamps,
     )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from questions.models import Question, RejectionReason
-from questions.moderation import MERGE_TARGET_STATES
+from questions.selectors import merge_target
 
 
 class RejectForm(forms.Form):
@@ -51,9 +51,7 @@ class DuplicateForm(forms.Form):
         cleaned = super().clean()
         public_id = (cleaned.get("kept_public_id") or "").strip()
         if public_id:
-            kept = Question.objects.filter(
-                public_id=public_id, state__in=MERGE_TARGET_STATES
-            ).first()
+            kept = merge_target(public_id)
             if kept is None:
                 self.add_error(
                     "kept_public_id",
