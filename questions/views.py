@@ -21,10 +21,10 @@ from django_ratelimit.decorators import ratelimit
 from core.i18n import current_language
 from events.models import Event
 from events.selectors import public_event
-from questions import selectors, services
+from questions import selectors, services, workflow
 from questions.exceptions import DuplicateSubmission, QuestionError
 from questions.forms import QuestionForm, ResendConfirmationForm, SearchForm, SupportForm
-from questions.models import Question, QuestionState, Support
+from questions.models import Question, Support
 from questions.ratelimits import check_email_rate, rate_from_setting
 from questions.tokens import (
     confirmation_link_hours,
@@ -133,7 +133,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     question = Question.objects.select_related("event").filter(public_id=public_id).first()
     if question is None:
         return render(request, "questions/confirm_gone.html", status=410)
-    if request.method == "GET" and question.state == QuestionState.UNCONFIRMED:
+    if request.method == "GET" and workflow.CONFIRM.allows(question):
         return render(request, "questions/confirm.html", {"question": question})
     question, changed = services.confirm_question(question=question)
     return render(
@@ -210,7 +210,7 @@ def question_detail(request: HttpRequest, public_id: str, slug: str) -> HttpResp
             "video": video,
             "answer_partial": answer_partial() if video else None,
             "supported": supported,
-            "can_support": question.state != "answered" and not supported,
+            "can_support": question.is_supportable and not supported,
             "support_form": SupportForm(),
         },
     )
