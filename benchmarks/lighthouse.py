@@ -102,16 +102,9 @@ def pages_to_check() -> dict[str, str]:
     from django.urls import reverse
     from django.utils import translation
 
-    from media_pipeline.models import VideoState
-    from questions.models import Question, QuestionState
+    from portal.reach.selectors import answered_questions
 
-    question = (
-        Question.objects.filter(
-            state=QuestionState.ANSWERED, answer_video__state=VideoState.PUBLISHED
-        )
-        .select_related("event")
-        .first()
-    )
+    question = answered_questions().first()  # answered, its video published (the workflow's rule)
     if question is None:
         raise SystemExit("seed_demo made no question answered by a published video")
     with translation.override("fr"):
