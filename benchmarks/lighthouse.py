@@ -84,6 +84,7 @@ def configure_environment(port: int) -> Path:
             "DJANGO_DEBUG": "false",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "SITE_URL": f"http://127.0.0.1:{port}",  # canonical links on the served origin
+            "EMAIL_URL": "consolemail://",  # production mode wants one said explicitly
             "LOG_LEVEL": "WARNING",
         }
     )
