@@ -1,4 +1,4 @@
-"""The Celery application. Its configuration lives in settings.py (the CELERY_* names)."""
+"""The Celery application. Its configuration: the CELERY_* names in portal/settings/queues.py."""
 
 import os
 from pathlib import Path

@@ -25,7 +25,8 @@ export WHITENOISE_USE_FINDERS=false
 
 say() { printf '[run] %s\n' "$*"; }
 
-# settings.py creates the folders the embedded defaults use (var/ or HLM_VAR_DIR) on import.
+# The settings (portal/settings/folders.py) create the folders the embedded defaults use (var/ or
+# HLM_VAR_DIR) on import.
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py compilemessages --ignore=.venv -v 0
 $BIN/python manage.py collectstatic --noinput -v 0

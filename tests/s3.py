@@ -2,19 +2,18 @@
 boto3 through django-storages exactly as production reaches its object storage."""
 
 import os
-import runpy
 import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from unittest import mock
 
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-SETTINGS_FILE = Path(__file__).resolve().parent.parent / "portal" / "settings.py"
+from portal.settings.storage import storages
+
 ACCESS_KEY, SECRET_KEY = "hlm-test-access", "hlm-test-secret"  # moto accepts any pair
 
 
@@ -38,9 +37,9 @@ class S3:
 
 
 def s3_storages(env: dict[str, str]) -> dict:
-    """STORAGES exactly as portal/settings.py builds it from these variables."""
+    """STORAGES exactly as the settings build it from these variables."""
     with mock.patch.dict(os.environ, env):
-        return runpy.run_path(str(SETTINGS_FILE))["STORAGES"]
+        return storages(env["DJANGO_STORAGE"])
 
 
 def http_get(url: str) -> tuple[int, bytes]:

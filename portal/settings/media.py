@@ -1,0 +1,32 @@
+"""The media pipeline: ffmpeg, upload limits, the encoding ladder, speech-to-text."""
+
+from .base import env
+
+# --- Media pipeline -----------------------------------------------------------------------------
+FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="ffmpeg")
+FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
+MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=8 * 1024**3)
+MEDIA_MAX_DURATION_SECONDS = env.int("MEDIA_MAX_DURATION_SECONDS", default=60 * 60)
+MEDIA_MAX_WIDTH = env.int("MEDIA_MAX_WIDTH", default=4096)
+MEDIA_MAX_HEIGHT = env.int("MEDIA_MAX_HEIGHT", default=4096)
+MEDIA_LADDER_HEIGHTS = env.list("MEDIA_LADDER_HEIGHTS", cast=int, default=[1080, 720, 480, 360])
+MEDIA_HLS_SEGMENT_SECONDS = env.int("MEDIA_HLS_SEGMENT_SECONDS", default=4)
+MEDIA_X264_PRESET = env.str("MEDIA_X264_PRESET", default="veryfast")
+MEDIA_PROBE_TIMEOUT_SECONDS = env.int("MEDIA_PROBE_TIMEOUT_SECONDS", default=60)
+MEDIA_TRANSCODE_TIMEOUT_SECONDS = env.int("MEDIA_TRANSCODE_TIMEOUT_SECONDS", default=50 * 60)
+MEDIA_PROCESSING_DEADLINE_SECONDS = env.int("MEDIA_PROCESSING_DEADLINE_SECONDS", default=70 * 60)
+MEDIA_MAX_ATTEMPTS = env.int("MEDIA_MAX_ATTEMPTS", default=3)
+UPLOAD_ABANDONED_AFTER_SECONDS = env.int("UPLOAD_ABANDONED_AFTER_SECONDS", default=24 * 3600)
+# What one user may hold at once in unfinished resumable uploads (each keeps a row and a temporary
+# file until it expires): their number and the sum of their declared lengths.
+UPLOAD_MAX_UNFINISHED_PER_USER = env.int("UPLOAD_MAX_UNFINISHED_PER_USER", default=5)
+UPLOAD_MAX_UNFINISHED_BYTES_PER_USER = env.int(
+    "UPLOAD_MAX_UNFINISHED_BYTES_PER_USER", default=3 * MEDIA_MAX_UPLOAD_BYTES
+)
+# First wait before retrying a transcode whose storage failed; doubles on each retry.
+MEDIA_STORAGE_RETRY_BASE_SECONDS = env.int("MEDIA_STORAGE_RETRY_BASE_SECONDS", default=15)
+# Speech-to-text drafts of captions: "pocketsphinx" (bundled US-English model) or the dotted path
+# of an engine class (see media_pipeline/speech/); work files in SPEECH_WORK_DIR (system temp).
+SPEECH_ENGINE = env.str("SPEECH_ENGINE", default="pocketsphinx")
+SPEECH_AUDIO_TIMEOUT_SECONDS = env.int("SPEECH_AUDIO_TIMEOUT_SECONDS", default=10 * 60)
+SPEECH_WORK_DIR = env.str("SPEECH_WORK_DIR", default=None)
