@@ -1,16 +1,9 @@
-"""The figures of the statistics page. Each is a Figure (title, columns, rows): the page shows it
-as a table beside its chart, and the same object becomes the chart's SVG and its CSV file.
-
-Questions: one GROUP BY per figure over the questions of the period (indexed columns; medians by
-PostgreSQL's percentile_cont). Reach: sums over the daily counter tables, never over events.
-"""
+"""The question figures: one GROUP BY per figure over the questions of the period (indexed
+columns; medians by PostgreSQL's percentile_cont, computed in Python on SQLite)."""
 
 import statistics
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     Aggregate,
     Count,
@@ -27,10 +20,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import current_language
 from events.models import Event, Theme
 from events.regions import CITIZEN_REGION_CHOICES
-from portal.statistics.models import PlayCount, ReachCount, ReachKind
+from portal.statistics.figures.base import Figure, Period
 from questions.models import Question, RejectionReason
 from questions.models import QuestionState as S
 
@@ -64,36 +56,6 @@ MEDIAN_COLUMNS = [
     ("answer_days", _("Median days, selected → answered")),
 ]
 DAY_SECONDS = 86400
-CACHE_SECONDS = 5 * 60
-
-
-@dataclass
-class Period:
-    since: date | None = None
-    until: date | None = None
-
-    def bounds(self) -> tuple[datetime | None, datetime | None]:
-        start = timezone.make_aware(datetime.combine(self.since, time.min)) if self.since else None
-        end = (
-            timezone.make_aware(datetime.combine(self.until + timedelta(days=1), time.min))
-            if self.until
-            else None
-        )
-        return start, end
-
-
-@dataclass
-class Figure:
-    key: str
-    title: str
-    headers: list[str]
-    rows: list[list] = field(default_factory=list)
-    chart: str = "bar"  # bar (grouped horizontal bars per row) or line (series over days)
-    series: list[int] = field(default_factory=list)  # column indexes drawn in the chart
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.rows
 
 
 class Median(Aggregate):
@@ -217,124 +179,3 @@ def rejections(period: Period) -> Figure:
         rows=[[str(labels.get(row["rejection_reason"], "—")), row["count"]] for row in rows],
         series=[1],
     )
-
-
-def _counter_period(queryset: QuerySet, period: Period) -> QuerySet:
-    if period.since:
-        queryset = queryset.filter(day__gte=period.since)
-    if period.until:
-        queryset = queryset.filter(day__lte=period.until)
-    return queryset
-
-
-def plays_per_day(period: Period) -> Figure:
-    rows = (
-        _counter_period(PlayCount.objects.all(), period)
-        .values("day")
-        .annotate(started=Sum("started"), completed=Sum("completed"))
-        .order_by("day")
-    )
-    return Figure(
-        key="plays-day",
-        title=str(_("Answer plays per day")),
-        headers=[str(_("Day")), str(_("Started")), str(_("Watched to the end"))],
-        rows=[[row["day"].isoformat(), row["started"], row["completed"]] for row in rows],
-        chart="line",
-        series=[1, 2],
-    )
-
-
-def plays_per_answer(period: Period, limit: int = 20) -> Figure:
-    # Sum per question id first (the counters alone), then read the titles of the top ones only.
-    top = list(
-        _counter_period(PlayCount.objects.all(), period)
-        .values("question_id")
-        .annotate(started=Sum("started"), completed=Sum("completed"))
-        .order_by("-started", "question_id")[:limit]
-    )
-    titles = dict(
-        Question.objects.filter(pk__in=[row["question_id"] for row in top]).values_list(
-            "pk", "title"
-        )
-    )
-    return Figure(
-        key="plays-answer",
-        title=str(_("Most played answers")),
-        headers=[str(_("Question")), str(_("Started")), str(_("Watched to the end"))],
-        rows=[
-            [titles.get(row["question_id"], "—"), row["started"], row["completed"]] for row in top
-        ],
-        series=[1, 2],
-    )
-
-
-def plays_per_language(period: Period) -> Figure:
-    rows = (
-        _counter_period(PlayCount.objects.all(), period)
-        .values("language")
-        .annotate(started=Sum("started"), completed=Sum("completed"))
-        .order_by("-started", "language")
-    )
-    names = dict(settings.LANGUAGES)
-    return Figure(
-        key="plays-language",
-        title=str(_("Answer plays per page language")),
-        headers=[str(_("Language")), str(_("Started")), str(_("Watched to the end"))],
-        rows=[
-            [names.get(row["language"], row["language"]), row["started"], row["completed"]]
-            for row in rows
-        ],
-        series=[1, 2],
-    )
-
-
-def views_per_kind(period: Period) -> Figure:
-    rows = (
-        _counter_period(ReachCount.objects.all(), period)
-        .values("kind")
-        .annotate(count=Sum("count"))
-        .order_by("kind")
-    )
-    labels = dict(ReachKind.choices)
-    return Figure(
-        key="views",
-        title=str(_("Feeds, embedded players and oEmbed")),
-        headers=[str(_("Kind")), str(_("Requests"))],
-        rows=[[str(labels.get(row["kind"], row["kind"])), row["count"]] for row in rows],
-        series=[1],
-    )
-
-
-FIGURES = {
-    "rejections": rejections,
-    "plays-day": plays_per_day,
-    "plays-answer": plays_per_answer,
-    "plays-language": plays_per_language,
-    "views": views_per_kind,
-}
-
-
-def _compute(key: str, period: Period) -> Figure:
-    if key.startswith("flow-"):
-        dimension = key.removeprefix("flow-")
-        if dimension not in DIMENSIONS:
-            raise KeyError(key)
-        return question_flow(dimension, period)
-    return FIGURES[key](period)
-
-
-def figure(key: str, period: Period) -> Figure:
-    """One figure by its key; KeyError if unknown. Kept CACHE_SECONDS in the shared cache: the
-    page, its charts and its CSV files read the same figures, and the counts may be minutes old.
-    """
-    language = current_language()
-    cache_key = f"statistics:{key}:{period.since}:{period.until}:{language}"
-    found = cache.get(cache_key)
-    if found is None:
-        found = _compute(key, period)
-        cache.set(cache_key, found, CACHE_SECONDS)
-    return found
-
-
-def all_figures(dimension: str, period: Period) -> list[Figure]:
-    return [figure(f"flow-{dimension}", period), *(figure(key, period) for key in FIGURES)]
