@@ -59,6 +59,8 @@ class AnswerVideo(models.Model):
     error_log = models.TextField(_("technical log"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     processing_deadline = models.DateTimeField(_("processing deadline"), null=True, blank=True)
+    # Renewed by the worker while it processes (core.leases): lapsed, another worker takes over.
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
     # Outputs live under media/answers/<question>/<version>/; a retry writes a new version.
     output_version = models.CharField(_("output version"), max_length=64, blank=True)
     hls_master = models.FileField(_("HLS master playlist"), max_length=255, blank=True)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
+from core import leases
 from media_pipeline.models import AnswerVideo, Caption, VideoState
 from questions.models import Question, QuestionState
 
@@ -35,11 +36,13 @@ def questions_awaiting_video() -> QuerySet[Question]:
 
 
 def stuck_video_ids(*, now: datetime) -> list[int]:
-    """Videos whose worker died (past their deadline) or whose queued message was lost."""
+    """Videos whose worker died (lease lapsed, or past their deadline) or whose queued message
+    was lost."""
     forgotten_before = now - timedelta(seconds=settings.MEDIA_PROCESSING_DEADLINE_SECONDS)
     return list(
         AnswerVideo.objects.filter(
             Q(state=VideoState.PROCESSING, processing_deadline__lt=now)
+            | (Q(state=VideoState.PROCESSING) & leases.expired_q("lease_expires_at", now))
             | Q(state=VideoState.UPLOADED, updated_at__lt=forgotten_before)
         ).values_list("pk", flat=True)
     )

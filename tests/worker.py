@@ -17,7 +17,12 @@ from portal.tasks import ping
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def worker_command(queues: str, concurrency: int, pool: str) -> list[str]:
+def worker_command(
+    queues: str, concurrency: int, pool: str, beat_schedule: Path | None = None
+) -> list[str]:
+    """The worker's command line; with `beat_schedule`, beat runs inside it (`-B`) from a fresh
+    schedule file, so periodic jobs (the sweepers) run on their production periods."""
+    beat = ["-B", "--schedule", str(beat_schedule)] if beat_schedule else []
     return [
         sys.executable,
         "-m",
@@ -38,6 +43,7 @@ def worker_command(queues: str, concurrency: int, pool: str) -> list[str]:
         "--without-heartbeat",
         "-l",
         "INFO",
+        *beat,
     ]
 
 
@@ -55,6 +61,7 @@ def running_worker(
     pool: str = "prefork",
     env: dict | None = None,
     log_name: str = "worker.log",
+    beat_schedule: Path | None = None,
 ) -> Iterator[subprocess.Popen]:
     """Run a worker for the duration of the block; its log is kept under var/test/."""
     app.control.purge()
@@ -69,7 +76,7 @@ def running_worker(
     }
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            worker_command(queues, concurrency, pool),
+            worker_command(queues, concurrency, pool, beat_schedule),
             cwd=ROOT,
             env=worker_env,
             stdout=log,

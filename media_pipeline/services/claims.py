@@ -1,6 +1,10 @@
-"""A worker's claim on a video is a lease: it holds while the video carries the same attempt
-number and start time, and is renewed with each progress write. The sweeper re-queues videos
-whose worker died (deadline passed) and fails those that keep dying."""
+"""A worker's claim on a video is a lease (`core.leases`): it holds while the video carries the
+same attempt number and start time, and while its `lease_expires_at` is renewed, by each progress
+write and by a heartbeat thread. A worker that dies stops renewing: a redelivered task or the
+sweeper (every MEDIA_SWEEP_SECONDS) takes the video over once WORKER_LEASE_SECONDS have passed,
+so it is processing again within about WORKER_LEASE_SECONDS + MEDIA_SWEEP_SECONDS whatever its
+length. The processing deadline still bounds a live but stuck worker; videos that keep dying
+end `failed` after MEDIA_MAX_ATTEMPTS attempts."""
 
 import time
 from collections.abc import Callable
@@ -13,6 +17,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import leases
 from media_pipeline import selectors, workflow
 from media_pipeline.models import AnswerVideo, VideoState
 from media_pipeline.services.queueing import queue_processing
@@ -38,13 +43,28 @@ class Claim:
             processing_started_at=self.started_at,
         )
 
+    def lease(self) -> leases.Lease:
+        """The lease to keep alive while working (`with claim.lease().kept_alive() as lease`)."""
+        return leases.Lease(rows=self.rows, field="lease_expires_at")
+
+
+def lapsed(video: AnswerVideo, now: datetime | None = None) -> bool:
+    """Whether a `processing` video's worker is presumed dead: lease or deadline passed."""
+    now = now or timezone.now()
+    return leases.is_expired(video.lease_expires_at, now) or (
+        video.processing_deadline is not None and video.processing_deadline < now
+    )
+
 
 def claim_video(*, video_id: int) -> tuple[AnswerVideo, Claim] | None:
-    """Move an `uploaded` video to `processing` with a deadline; None if nothing is to be done."""
+    """Move an `uploaded` video to `processing` with a lease and a deadline (taking it over from
+    a dead worker whose lease lapsed); None if nothing is to be done."""
     with transaction.atomic():
         video = (
             AnswerVideo.objects.select_for_update().select_related("question").filter(pk=video_id)
         ).first()
+        if workflow.RELEASE.allows(video) and lapsed(video):
+            workflow.RELEASE.apply(video)  # the attempt of the dead worker still counts
         if not workflow.PROCESS.allows(video):
             return None
         if video.attempts >= settings.MEDIA_MAX_ATTEMPTS:
@@ -54,6 +74,7 @@ def claim_video(*, video_id: int) -> tuple[AnswerVideo, Claim] | None:
         workflow.PROCESS.apply(video, now=now)
         video.attempts += 1
         video.progress = 0
+        video.lease_expires_at = leases.expiry(now)
         video.processing_deadline = now + timedelta(
             seconds=settings.MEDIA_PROCESSING_DEADLINE_SECONDS
         )
@@ -67,7 +88,7 @@ def fail(video: AnswerVideo, reason: str, log: str) -> None:
     workflow.FAIL.apply(video)
     video.error_reason = reason
     video.error_log = log
-    video.processing_deadline = None
+    video.processing_deadline = video.lease_expires_at = None
     video.save()
 
 
@@ -82,21 +103,27 @@ def fail_claimed(claim: Claim, reason: str, log: str) -> None:
 def release_claim(claim: Claim) -> None:
     """Give the claim back without counting the attempt (the task retries later)."""
     claim.rows().update(
-        state=workflow.RELEASE.target, attempts=F("attempts") - 1, processing_deadline=None
+        state=workflow.RELEASE.target,
+        attempts=F("attempts") - 1,
+        processing_deadline=None,
+        lease_expires_at=None,
     )
 
 
-def progress_recorder(claim: Claim) -> Callable[[float], None]:
+def progress_recorder(lease: leases.Lease) -> Callable[[float], None]:
+    """Progress writes that renew the lease; LeaseLost (which stops ffmpeg) once taken over."""
     last_saved = {"at": 0.0, "value": -1.0}
 
     def record(percent: float) -> None:
+        lease.check()
         now = time.monotonic()
         if percent < 100 and now - last_saved["at"] < PROGRESS_SAVE_INTERVAL:
             return
         if percent == last_saved["value"]:
             return
         last_saved.update(at=now, value=percent)
-        claim.rows().update(progress=round(max(0.0, min(100.0, percent)), 1))
+        lease.renew(progress=round(max(0.0, min(100.0, percent)), 1))
+        lease.check()
 
     return record
 
@@ -110,7 +137,8 @@ def give_up_on_storage(*, video_id: int, log: str) -> None:
 
 
 def sweep_stuck_videos() -> int:
-    """Re-queue videos whose worker died (past their deadline) or whose message was lost.
+    """Re-queue videos whose worker died (lease lapsed or deadline passed) or whose message was
+    lost.
 
     A video that keeps dying ends `failed` after MEDIA_MAX_ATTEMPTS attempts.
     """
@@ -127,14 +155,14 @@ def sweep_stuck_videos() -> int:
 def sweep_one(video: AnswerVideo, now: datetime) -> bool:
     """Re-queue (or fail) one locked video if it is still stuck; whether anything was done."""
     if workflow.RELEASE.allows(video):
-        if video.processing_deadline is None or video.processing_deadline >= now:
+        if not lapsed(video, now):
             return False
         if video.attempts >= settings.MEDIA_MAX_ATTEMPTS:
             reason = _("Processing was interrupted %(count)d times; it was stopped.")
             fail(video, reason % {"count": video.attempts}, "")
             return True
         workflow.RELEASE.apply(video)
-        video.processing_deadline = None
+        video.processing_deadline = video.lease_expires_at = None
         video.save()
     elif workflow.PROCESS.allows(video):
         video.save(update_fields=["updated_at"])

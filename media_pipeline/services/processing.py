@@ -4,11 +4,14 @@ point the video at it in one transaction (`ready`), or fail it with a reason for
 import logging
 import shutil
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.leases import LeaseLost
 from media_pipeline import storage_ops, workflow
 from media_pipeline.exceptions import InvalidMedia, TranscodeFailed, TransientStorageError
 from media_pipeline.models import AnswerVideo, Rendition, private_storage
@@ -34,32 +37,16 @@ def process_video(*, video_id: int) -> AnswerVideo | None:
     video, claim = claimed
     folder = outputs.work_folder(video_id, claim.attempt)
     try:
-        outputs.remove_orphan_outputs(video)
-        source = folder / "source"
-        try:
-            storage_ops.download_to(private_storage(), video.source.name, source)
-        except (FileNotFoundError, ValueError) as error:
-            raise InvalidMedia(
-                _("The uploaded file is missing; upload it again."), str(error)
-            ) from error
-        facts = probe_file(source)
-        claim.rows().update(
-            probe=facts.as_dict(),
-            duration_seconds=facts.duration,
-            width=facts.width,
-            height=facts.height,
-        )
-        result_folder = folder / "outputs"
-        result_folder.mkdir()
-        result = transcode(
-            source=source,
-            folder=result_folder,
-            facts=facts,
-            on_progress=progress_recorder(claim),
-        )
-        return store_outputs(video=video, claim=claim, result=result)
+        with claim.lease().kept_alive() as lease:
+            result = transcode_source(video, claim, folder, on_progress=progress_recorder(lease))
+            lease.check()
+            return store_outputs(video=video, claim=claim, result=result)
     except (InvalidMedia, TranscodeFailed) as error:
         fail_claimed(claim, error.reason, error.log)
+        return None
+    except LeaseLost:
+        # Another worker took the video over (this one was presumed dead): ffmpeg was stopped.
+        logger.warning("video %s: claim lost to another worker, stopping", video_id)
         return None
     except SoftTimeLimitExceeded:
         # Celery's soft time limit: ffmpeg was killed on the way out; the same file would time
@@ -71,6 +58,30 @@ def process_video(*, video_id: int) -> AnswerVideo | None:
         raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def transcode_source(
+    video: AnswerVideo, claim: Claim, folder: Path, on_progress: Callable[[float], None]
+) -> TranscodeResult:
+    """Fetch the source into the work folder, probe it, and write every output next to it."""
+    outputs.remove_orphan_outputs(video)
+    source = folder / "source"
+    try:
+        storage_ops.download_to(private_storage(), video.source.name, source)
+    except (FileNotFoundError, ValueError) as error:
+        raise InvalidMedia(
+            _("The uploaded file is missing; upload it again."), str(error)
+        ) from error
+    facts = probe_file(source)
+    claim.rows().update(
+        probe=facts.as_dict(),
+        duration_seconds=facts.duration,
+        width=facts.width,
+        height=facts.height,
+    )
+    result_folder = folder / "outputs"
+    result_folder.mkdir()
+    return transcode(source=source, folder=result_folder, facts=facts, on_progress=on_progress)
 
 
 def store_outputs(
@@ -96,7 +107,7 @@ def store_outputs(
         locked.poster_small.name = f"{prefix}/{result.poster_small}"
         workflow.FINISH.apply(locked)
         locked.progress = 100
-        locked.processing_deadline = None
+        locked.processing_deadline = locked.lease_expires_at = None
         locked.error_log = result.log[-4000:]
         locked.save()
         replace_renditions(locked, result, prefix)

@@ -34,7 +34,7 @@ def attach_source(*, question: Question, file: File, actor: AbstractBaseUser | N
             video.attempts = 0
             video.probe = {}
             video.error_reason = video.error_log = ""
-            video.processing_deadline = None
+            video.processing_deadline = video.lease_expires_at = None
             video.save()
             if previous_source:
                 transaction.on_commit(

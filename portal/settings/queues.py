@@ -16,6 +16,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Recovery from a dead worker (core.leases): a running job renews its lease every quarter of
+# WORKER_LEASE_SECONDS; once it lapses, the sweeper (every MEDIA_SWEEP_SECONDS) queues the video
+# again. Together with a free worker's start, under two minutes with the defaults.
+WORKER_LEASE_SECONDS = env.int("WORKER_LEASE_SECONDS", default=60)
+MEDIA_SWEEP_SECONDS = env.int("MEDIA_SWEEP_SECONDS", default=30)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -41,7 +46,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Two queues: transcodes never delay a citizen's e-mail.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"media_pipeline.tasks.transcode_*": {"queue": "media"}}
-# An unacknowledged task is redelivered after this long: keep it above the hard time limit.
+# An unacknowledged task is redelivered after this long: keep it above the hard time limit, or a
+# live transcode's message would be delivered to a second worker. A worker killed whole (machine
+# lost) leaves its message unacknowledged until then; the lease sweeper (core.leases,
+# WORKER_LEASE_SECONDS) recovers its video long before, and the late redelivery finds nothing to do.
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60}
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS |= {"socket_connect_timeout": 2, "socket_timeout": 5}
@@ -57,7 +65,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 # --- Periodic jobs (Celery beat); each task is thin and idempotent ------------------------------
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-outbox": {"task": "questions.sweep_outbox", "schedule": 60.0},
-    "sweep-stuck-videos": {"task": "media_pipeline.tasks.sweep_stuck_videos", "schedule": 120.0},
+    "sweep-stuck-videos": {
+        "task": "media_pipeline.tasks.sweep_stuck_videos",
+        "schedule": float(MEDIA_SWEEP_SECONDS),
+    },
     "clean-abandoned-uploads": {
         "task": "media_pipeline.tasks.clean_abandoned_uploads",
         "schedule": 3600.0,
