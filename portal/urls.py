@@ -9,6 +9,7 @@ from portal.language_aliases import language_alias_pattern
 from portal.opendata import views as opendata_views
 from portal.statistics import urls as statistics_urls
 from questions import views as question_views
+from questions.live import urls as live_urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -23,6 +24,10 @@ urlpatterns = [
     path("", include("portal.opendata.urls")),
     path("", include((statistics_urls.beacon_urlpatterns, "reach_beacon"))),
 ]
+
+# The tour day: language-neutral routes (`room`: the polled live state, the QR code's short
+# link); the big screen and the live console are under the language prefix (`live`).
+urlpatterns.append(path("", include((live_urls.unprefixed, "room"))))
 
 # The event page shows the event's questions and the question form, so the questions app (the
 # higher one) serves it; it keeps its name in the `events` namespace.
@@ -39,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("open-data/", opendata_views.open_data, name="open_data"),
     path("", include((event_patterns, "events"))),
     path("", include("questions.urls")),
+    path("", include("questions.live.urls")),
     path("", include("portal.reach.feed_urls")),
     path("", include("media_pipeline.urls")),
     path("", include("portal.statistics.urls")),

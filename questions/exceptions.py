@@ -73,3 +73,13 @@ class SupportRefused(QuestionError):
 class AlreadySupported(SupportRefused):
     default_message = _("You have already supported this question.")
     code = "already_supported"
+
+
+# --- The tour day (live console) ------------------------------------------------------------
+
+
+class LiveActionRefused(QuestionError):
+    """The live console's user may not take this action, or it is not a live action."""
+
+    default_message = _("You may not take this action from the live console.")
+    code = "live_action_refused"

@@ -75,6 +75,13 @@ class Question(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     selected_at = models.DateTimeField(_("selected at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # The tour day (questions/live/): the shortlist's order, and when it was answered on stage.
+    shortlisted_at = models.DateTimeField(_("shortlisted at"), null=True, blank=True)
+    shortlist_position = models.PositiveIntegerField(
+        _("place in the shortlist"), null=True, blank=True
+    )
+    stage_started_at = models.DateTimeField(_("answer on stage started at"), null=True, blank=True)
+    stage_ended_at = models.DateTimeField(_("answer on stage ended at"), null=True, blank=True)
     rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -158,6 +165,14 @@ class Question(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.state == QuestionState.ANSWERED
+
+    @property
+    def is_answering(self) -> bool:
+        return self.state == QuestionState.ANSWERING
+
+    @property
+    def is_on_stage(self) -> bool:
+        return self.state == QuestionState.ON_STAGE
 
 
 class Support(models.Model):
@@ -255,3 +270,7 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to}"
+
+
+# The live state of events (the tour day) is kept beside the questions it ranks.
+from questions.live.models import LiveEvent  # noqa: E402, F401

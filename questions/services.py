@@ -28,6 +28,7 @@ from questions.exceptions import (
     ThemeNotOffered,
     TransitionNotAllowed,
 )
+from questions.live.state import bump_live_version, forget_live_state
 from questions.models import ModerationDecision, Question, Support
 from questions.models import QuestionState as S
 from questions.selectors import forget_state_counts
@@ -76,6 +77,7 @@ def transition_question(
             reason=reason,
             note=note,
         )
+        bump_live_version(locked.event_id)  # the room's big screen and phones see it
     forget_state_counts()
     return locked
 
@@ -285,5 +287,6 @@ def support_question(
             )
     except IntegrityError as error:
         raise AlreadySupported() from error
+    forget_live_state(question.event_id)  # committed: the room sees the new count
     question.refresh_from_db(fields=["support_count"])
     return support

@@ -24,6 +24,7 @@ from events.selectors import public_event
 from questions import selectors, services, workflow
 from questions.exceptions import DuplicateSubmission, QuestionError
 from questions.forms import QuestionForm, ResendConfirmationForm, SearchForm, SupportForm
+from questions.live.state import page_state_if_live
 from questions.models import Question, Support
 from questions.ratelimits import check_email_rate, rate_from_setting
 from questions.tokens import (
@@ -108,6 +109,8 @@ def event_context(request: HttpRequest, event: Event, form: QuestionForm | None)
         "sort": sort,
         "questions_open": form is not None,
         "questions_not_yet_open": event.questions_open_at > now,
+        # While the event is live, the phones in the room see the live list (questions/live/).
+        "live_state": page_state_if_live(event.pk),
     }
 
 

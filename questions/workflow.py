@@ -27,15 +27,21 @@ class QuestionState(models.TextChoices):
     SUBMITTED = "submitted", gettext_lazy("Awaiting moderation")
     APPROVED = "approved", gettext_lazy("Published")
     SELECTED = "selected", gettext_lazy("Selected for an answer")
+    # The tour day: the moderator's live console moves questions through these in the hall.
+    SHORTLISTED = "shortlisted", gettext_lazy("Shortlisted for the stage")
+    ANSWERING = "answering", gettext_lazy("Being answered on stage")
+    ON_STAGE = "on_stage", gettext_lazy("Answered on stage")
     ANSWERED = "answered", gettext_lazy("Answered")
     REJECTED = "rejected", gettext_lazy("Rejected")
     DUPLICATE = "duplicate", gettext_lazy("Duplicate")
 
 
 S = QuestionState
-PUBLIC_STATES = (S.APPROVED, S.SELECTED, S.ANSWERED)
+PUBLIC_STATES = (S.APPROVED, S.SELECTED, S.SHORTLISTED, S.ANSWERING, S.ON_STAGE, S.ANSWERED)
 # Public and not answered yet: citizens may still support it.
-SUPPORTABLE_STATES = (S.APPROVED, S.SELECTED)
+SUPPORTABLE_STATES = (S.APPROVED, S.SELECTED, S.SHORTLISTED)
+# What the room sees while an event is live (the big screen's list, the phones' live list).
+LIVE_LIST_STATES = (S.APPROVED, S.SELECTED, S.SHORTLISTED, S.ANSWERING)
 # A duplicate can only be merged into a question that is still alive.
 MERGE_TARGET_STATES = (S.SUBMITTED, *PUBLIC_STATES)
 # No moderator has decided on it yet.
@@ -162,8 +168,50 @@ UNSELECT = Action(
     permission=SELECT,
     label=gettext_lazy("Withdraw the selection"),
 )
-# Publishing the answer video (media_pipeline) answers the question.
-ANSWER = Action("answer", (S.SELECTED,), S.ANSWERED, stamp="answered_at")
+# The tour day, from the live console: a short list of questions for the stage (ordered by
+# shortlist_position), the one being answered now, and those answered on stage.
+SHORTLIST = Action(
+    "shortlist",
+    (S.APPROVED,),
+    S.SHORTLISTED,
+    stamp="shortlisted_at",
+    permission=MODERATE,
+    label=gettext_lazy("Shortlist"),
+)
+UNSHORTLIST = Action(
+    "unshortlist",
+    (S.SHORTLISTED,),
+    S.APPROVED,
+    permission=MODERATE,
+    label=gettext_lazy("Remove from the shortlist"),
+)
+START_ANSWERING = Action(
+    "start_answering",
+    (S.APPROVED, S.SHORTLISTED),
+    S.ANSWERING,
+    stamp="stage_started_at",
+    permission=MODERATE,
+    label=gettext_lazy("Now answering"),
+)
+# Pressed by mistake: back to the shortlist (stage_started_at stays until pressed again).
+STOP_ANSWERING = Action(
+    "stop_answering",
+    (S.ANSWERING,),
+    S.SHORTLISTED,
+    permission=MODERATE,
+    label=gettext_lazy("Back to the shortlist"),
+)
+ANSWER_ON_STAGE = Action(
+    "answer_on_stage",
+    (S.ANSWERING,),
+    S.ON_STAGE,
+    stamp="stage_ended_at",
+    permission=MODERATE,
+    label=gettext_lazy("Answered on stage"),
+)
+# Publishing the answer video (media_pipeline), or the recording's chapter of a question
+# answered on stage, answers the question.
+ANSWER = Action("answer", (S.SELECTED, S.ON_STAGE), S.ANSWERED, stamp="answered_at")
 
 # In the order the admin shows the buttons.
 ACTIONS = (
@@ -174,8 +222,16 @@ ACTIONS = (
     UNDO_REJECTION,
     SELECT_FOR_ANSWER,
     UNSELECT,
+    SHORTLIST,
+    UNSHORTLIST,
+    START_ANSWERING,
+    STOP_ANSWERING,
+    ANSWER_ON_STAGE,
     ANSWER,
 )
+# The live console's buttons, in its order.
+LIVE_ACTIONS = (APPROVE, SHORTLIST, START_ANSWERING, ANSWER_ON_STAGE, STOP_ANSWERING, UNSHORTLIST)
+LIVE_ACTIONS_BY_NAME = {action.name: action for action in LIVE_ACTIONS}
 
 
 def action_between(from_state: str, to_state: str) -> Action | None:

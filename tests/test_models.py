@@ -64,12 +64,19 @@ def test_video_progress_stays_between_0_and_100():
         AnswerVideo.objects.create(question=question, progress=101)
 
 
-def test_public_questions_are_approved_selected_or_answered():
+def test_public_questions_are_approved_selected_on_the_tour_day_stage_or_answered():
     states = [state for state, _ in QuestionState.choices]
     for state in states:
         QuestionFactory(state=state, rejection_reason="other" if state == "rejected" else "")
     public = set(Question.objects.public().values_list("state", flat=True))
-    assert public == {"approved", "selected", "answered"}
+    assert public == {
+        "approved",
+        "selected",
+        "shortlisted",
+        "answering",
+        "on_stage",
+        "answered",
+    }
 
 
 def test_question_gets_a_public_id_and_slug():
