@@ -6,6 +6,9 @@ import os
 # No control socket (gunicorn 24+): nothing uses it, and every gunicorn of a user would share
 # $HOME/.gunicorn/gunicorn.ctl (make run, the tests and the benchmarks run several at once).
 control_socket_disable = True
+# Phones and big screens in a hall poll the live state every 2 s: keep their connection open
+# between two polls (gunicorn's default, 2 s, closes it just before each one).
+keepalive = 5
 
 if (
     os.environ.get("LOG_FORMAT", "json" if os.environ.get("DJANGO_DEBUG") == "false" else "")

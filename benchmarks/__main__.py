@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ["pages", "admin", "burst", "reach", "upload", "transcode", "speech"]
+SECTIONS = ["pages", "admin", "burst", "reach", "live", "upload", "transcode", "speech"]
 # Sections that read the seeded questions (100,000 rows take a minute to insert).
 NEEDS_DATA = {"pages", "admin", "burst", "reach", "upload", "transcode"}
 
@@ -116,7 +116,7 @@ def main() -> int:
             f"Redis db `{os.environ['REDIS_URL'].rsplit('/', 1)[-1]}` flushed (cache and broker)."
         )
     server_log = Path(os.environ["HLM_VAR_DIR"]) / "gunicorn.log"
-    if {"pages", "admin", "burst", "reach"} & set(wanted):
+    if {"pages", "admin", "burst", "reach", "live"} & set(wanted):
         with servers.gunicorn(args.port, dict(os.environ), args.workers, server_log) as server:
             if "pages" in wanted:
                 run_section(
@@ -143,6 +143,16 @@ def main() -> int:
                     reach.run,
                     server.base,
                     data,
+                    seconds=args.seconds,
+                )
+            if "live" in wanted:
+                from benchmarks import live
+
+                run_section(
+                    bench_report,
+                    "Tour day: 1,000 clients polling the live state",
+                    live.run,
+                    server.base,
                     seconds=args.seconds,
                 )
     if "upload" in wanted:
