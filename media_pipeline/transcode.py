@@ -1,8 +1,11 @@
-"""One ffmpeg process turns a probed source into an HLS ladder, an MP4 fallback and a poster frame.
+"""One ffmpeg process turns a probed source into an HLS ladder and a poster frame; the MP4 fallback
+is the matching rung's encoded streams, remuxed.
 
 The source is decoded once; a `split` filter feeds every rung of the ladder (H.264 + AAC, fMP4
-segments, a master playlist through `var_stream_map`), the progressive MP4 (`+faststart`) and the
-poster frame. Progress is read from `-progress pipe:1`.
+segments, a master playlist through `var_stream_map`) and the poster frame. Progress is read from
+`-progress pipe:1`. Each rung is encoded once: the progressive MP4 (`+faststart`) copies the video
+and audio packets of the rung at or below MP4_MAX_HEIGHT (a second ffmpeg, no decoding), so it has
+that rung's codec, size, bitrate and quality.
 """
 
 import subprocess
@@ -31,6 +34,8 @@ MP4_MAX_HEIGHT = 720
 AUDIO_BITRATE = 128_000
 # Output shorter than this share of the probed duration means the input was cut short.
 MIN_OUTPUT_SHARE = 0.9
+# The remux reads our own rung: its playlist (hls) and fMP4 segments (mov), local files only.
+REMUX_FORMAT_WHITELIST = "hls,mov"
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,13 @@ def gop_frames(fps: float) -> int:
     return max(1, round((fps or 25) * settings.MEDIA_HLS_SEGMENT_SECONDS))
 
 
+def mp4_rung_of(rungs: list[Rung]) -> Rung:
+    """The rung the MP4 fallback copies: the tallest at or below MP4_MAX_HEIGHT."""
+    return next((rung for rung in rungs if rung.height <= MP4_MAX_HEIGHT), rungs[-1])
+
+
 def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Rung]) -> list[str]:
+    """The one encode: every rung of the HLS ladder and the poster frame."""
     # The demuxer ffprobe accepted, pinned, and the allow-list again: see media_pipeline.probe.
     source_input = ffmpeg.input(
         str(source),
@@ -95,8 +106,7 @@ def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Run
         format_whitelist=FORMAT_WHITELIST,
         f=demuxer_of(facts),
     )
-    mp4_rung = next((rung for rung in rungs if rung.height <= MP4_MAX_HEIGHT), rungs[-1])
-    branches = source_input.video.filter_multi_output("split", len(rungs) + 2)
+    branches = source_input.video.filter_multi_output("split", len(rungs) + 1)
     gop = gop_frames(facts.fps)
     encoder = {
         "c:v": "libx264",
@@ -137,30 +147,49 @@ def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Run
         **audio,
         **per_stream,
     )
-    mp4_streams = [branches[len(rungs)].filter("scale", mp4_rung.width, mp4_rung.height)]
-    if facts.has_audio:
-        mp4_streams.append(source_input.audio)
-    mp4 = ffmpeg.output(
-        *mp4_streams,
-        str(folder / MP4_NAME),
-        format="mp4",
-        movflags="+faststart",
-        **encoder,
-        **audio,
-        **{"b:v": mp4_rung.video_bitrate, "b:a": AUDIO_BITRATE},
-    )
     poster_at = min(1.0, facts.duration / 3)
     poster = ffmpeg.output(
-        branches[len(rungs) + 1].filter("select", f"gte(t,{poster_at:.3f})"),
+        branches[len(rungs)].filter("select", f"gte(t,{poster_at:.3f})"),
         str(folder / POSTER_FRAME),
         **{"frames:v": 1, "update": 1},
     )
     return (
-        ffmpeg.merge_outputs(hls, mp4, poster)
+        ffmpeg.merge_outputs(hls, poster)
         .global_args("-hide_banner", "-nostdin", "-progress", "pipe:1", "-stats_period", "0.5")
         .overwrite_output()
         .compile(cmd=settings.FFMPEG_BINARY)
     )
+
+
+def build_remux_command(folder: Path, rung: Rung) -> list[str]:
+    """The MP4 fallback from the rung's playlist: packets copied, index (moov) first."""
+    return (
+        ffmpeg.input(
+            str(folder / rung.name / "index.m3u8"),
+            protocol_whitelist="file",
+            format_whitelist=REMUX_FORMAT_WHITELIST,
+            f="hls",
+        )
+        .output(str(folder / MP4_NAME), format="mp4", c="copy", map="0", movflags="+faststart")
+        .global_args("-hide_banner", "-nostdin", "-v", "error")
+        .overwrite_output()
+        .compile(cmd=settings.FFMPEG_BINARY)
+    )
+
+
+def remux_fallback(folder: Path, rung: Rung, timeout: float) -> None:
+    command = build_remux_command(folder, rung)
+    try:
+        completed = processes.run(command, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise TranscodeFailed(
+            _("Processing took too long and was stopped."), log=str(error)
+        ) from error
+    if completed.returncode != 0 or not (folder / MP4_NAME).exists():
+        raise TranscodeFailed(
+            _("The video could not be converted: the file is damaged or incomplete."),
+            log=completed.stderr.decode("utf-8", "replace")[-8000:],
+        )
 
 
 def run_ffmpeg(
@@ -248,6 +277,11 @@ def transcode(
             % {"encoded": encoded, "duration": facts.duration},
             log=log,
         )
+    remux_fallback(
+        folder,
+        mp4_rung_of(rungs),
+        timeout=max(60.0, settings.MEDIA_TRANSCODE_TIMEOUT_SECONDS - (time.monotonic() - started)),
+    )
     poster, poster_small, poster_size = make_posters(folder)
     log += f"\ntranscoded in {time.monotonic() - started:.1f} s"
     on_progress(100.0)

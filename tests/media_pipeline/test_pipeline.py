@@ -92,6 +92,54 @@ def test_a_clip_becomes_an_hls_ladder_an_mp4_and_posters(selected_question, clip
         assert (small.format, small.size) == ("WEBP", (480, 270))
 
 
+def ffprobe_allowed(path: Path, *args: str, formats: str = "mov") -> dict:
+    """ffprobe as the pipeline runs it: local files only, the named demuxers only."""
+    command = ["ffprobe", "-v", "error", "-protocol_whitelist", "file"]
+    command += ["-format_whitelist", formats, "-print_format", "json", *args, str(path)]
+    output = subprocess.run(command, capture_output=True, check=True, timeout=60).stdout
+    return json.loads(output)
+
+
+def video_packets(path: Path, formats: str) -> list[tuple[str, str]]:
+    """(size, flags) of every video packet, in order: equal lists mean the same encoded stream."""
+    packets = ffprobe_allowed(
+        path, "-select_streams", "v:0", "-show_entries", "packet=size,flags", formats=formats
+    )["packets"]
+    return [(packet["size"], packet["flags"]) for packet in packets]
+
+
+def test_the_mp4_fallback_is_its_rung_remuxed_not_a_fifth_encode(selected_question, clip):
+    video = attach(selected_question, clip)
+    processing.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.READY, video.error_reason
+    rung = video.renditions.get(name="360p")  # the tallest rung at or below 720p
+    mp4 = stored_path(video.mp4.name)
+    playlist = stored_path(rung.playlist.name)
+
+    atoms = top_level_atoms(mp4)
+    assert atoms.index("moov") < atoms.index("mdat"), atoms  # faststart: plays while loading
+    probed = ffprobe_allowed(mp4, "-show_format", "-show_streams")
+    streams = {stream["codec_type"]: stream for stream in probed["streams"]}
+    assert set(streams) == {"video", "audio"}
+    picture, sound = streams["video"], streams["audio"]
+    rung_picture = ffprobe_allowed(
+        playlist, "-show_streams", "-select_streams", "v:0", formats="hls,mov"
+    )["streams"][0]
+    facts = ("codec_name", "profile", "width", "height", "pix_fmt", "r_frame_rate")
+    assert [picture[fact] for fact in facts] == [rung_picture[fact] for fact in facts]
+    assert (picture["codec_name"], picture["width"], picture["height"]) == ("h264", 640, 360)
+    assert (sound["codec_name"], sound["channels"], sound["sample_rate"]) == ("aac", 2, "48000")
+    assert round(float(probed["format"]["duration"])) == 3
+    # The rung's bitrate: the encoder's target (rate control lands near it), not the source's.
+    assert 0.5 * rung.video_bitrate <= int(picture["bit_rate"]) <= 1.3 * rung.video_bitrate
+    assert int(sound["bit_rate"]) <= 1.1 * rung.audio_bitrate
+    # Not re-encoded: packet for packet the rung's own video stream, keyframes included.
+    rung_packets = video_packets(playlist, formats="hls,mov")
+    assert len(rung_packets) == int(picture["nb_frames"]) == 75
+    assert video_packets(mp4, formats="mov") == rung_packets
+
+
 def test_a_rotated_phone_video_keeps_its_portrait_ladder(selected_question, tmp_path):
     base = make_clip(tmp_path / "landscape.mp4", seconds=2, size="480x360", audio=False)
     rotated = tmp_path / "phone.mp4"
