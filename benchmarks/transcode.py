@@ -259,7 +259,7 @@ def run(work_root: Path) -> Section:
 
     for name, cost in (
         ("pipeline (process_video)", pipeline),
-        ("bare ffmpeg command (same ladder, one process)", bare),
+        ("bare ffmpeg commands (the ladder in one process, then the remux)", bare),
         (f"one ffmpeg per output ({len(rungs)} renditions + MP4 + poster)", separate),
     ):
         section.rows.append(
