@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_privacy import PersonalDataLookupsMixin
@@ -63,13 +64,23 @@ class RenditionInline(admin.TabularInline):
         return False
 
 
+def staff_page_hint() -> str:
+    """The upload field's hint, with the staff page (resumable uploads of any size) as a link."""
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("For files up to 200 MB."),
+        reverse("media_pipeline:staff"),
+        _("Larger files: the staff page, with resumable uploads"),
+    )
+
+
 class AnswerVideoAdminForm(forms.ModelForm):
     """A plain upload for small files; large ones go through the staff page's resumable upload."""
 
     upload = forms.FileField(
         label=_("Video file"),
         required=False,
-        help_text=_("For files up to 200 MB; use the staff page for larger ones."),
+        # The hint, with a link to the staff page, is set in __init__ (staff_page_hint).
         widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
     )
 
@@ -79,6 +90,8 @@ class AnswerVideoAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "upload" in self.fields:
+            self.fields["upload"].help_text = staff_page_hint()
         if "question" in self.fields:
             self.fields["question"].queryset = selectors.questions_awaiting_video()
 

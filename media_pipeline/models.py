@@ -71,8 +71,8 @@ class AnswerVideo(models.Model):
     poster_height = models.PositiveIntegerField(_("poster height"), null=True, blank=True)
     poster_small = models.FileField(_("small poster"), max_length=255, blank=True)
     transcript = models.TextField(_("transcript"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
     processing_started_at = models.DateTimeField(_("processing started"), null=True, blank=True)
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
@@ -110,12 +110,12 @@ class Rendition(models.Model):
     """One rung of the HLS ladder of a video's current output version."""
 
     video = models.ForeignKey(AnswerVideo, on_delete=models.CASCADE, related_name="renditions")
-    name = models.CharField(max_length=20)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    video_bitrate = models.PositiveIntegerField(help_text=_("bits per second"))
-    audio_bitrate = models.PositiveIntegerField(help_text=_("bits per second"))
-    playlist = models.FileField(max_length=255)
+    name = models.CharField(_("name"), max_length=20)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    video_bitrate = models.PositiveIntegerField(_("video bitrate"), help_text=_("bits per second"))
+    audio_bitrate = models.PositiveIntegerField(_("audio bitrate"), help_text=_("bits per second"))
+    playlist = models.FileField(_("playlist"), max_length=255)
 
     class Meta:
         ordering = ["-height"]
@@ -136,7 +136,7 @@ class Caption(models.Model):
     language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES)
     label = models.CharField(_("label"), max_length=60, blank=True)
     file = models.FileField(_("WebVTT file"), upload_to="captions/", max_length=255)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["language"]
@@ -158,15 +158,18 @@ class UploadSession(models.Model):
         Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     filename = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(_("declared type"), max_length=100)
     length = models.BigIntegerField(_("length (bytes)"))
     offset = models.BigIntegerField(_("received (bytes)"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last piece at"), auto_now=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("upload in progress")

@@ -27,6 +27,30 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PreparedNote(models.Model):
+    """A note to the citizen that moderators reuse when rejecting (edited in the admin by the
+    moderators themselves); chosen on the rejection page, it fills the note, still editable."""
+
+    title = models.CharField(_("name"), max_length=80, unique=True)
+    text = models.TextField(_("note to the citizen"), max_length=1000)
+    reason = models.CharField(
+        _("usual reason"),
+        max_length=20,
+        choices=RejectionReason.choices,
+        blank=True,
+        help_text=_("Chosen with the note on the rejection page, if no reason is chosen yet."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("prepared rejection note")
+        verbose_name_plural = _("prepared rejection notes")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class QuestionQuerySet(models.QuerySet):
     def public(self) -> "QuestionQuerySet":
         return self.filter(state__in=PUBLIC_STATES)
@@ -231,7 +255,8 @@ class ModerationDecision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question_id}: {self.from_state} → {self.to_state}"
+        # Shown above each row of the history in the admin: the states' names, never their codes.
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 class OutboundEmail(models.Model):

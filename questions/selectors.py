@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from events.models import Event
+from questions import workflow
 from questions.models import Question
 from questions.models import QuestionState as S
 from questions.workflow import MERGE_TARGET_STATES, PUBLIC_STATES
@@ -165,3 +166,20 @@ def merge_candidates(queryset: QuerySet[Question]) -> QuerySet[Question]:
 def merge_target(public_id: str) -> Question | None:
     """The question with this public id, if a duplicate may be merged into it."""
     return Question.objects.filter(public_id=public_id, state__in=MERGE_TARGET_STATES).first()
+
+
+def moderation_queue() -> QuerySet[Question]:
+    """The questions awaiting a moderator's decision, in the order the queue is worked."""
+    return Question.objects.filter(state__in=workflow.APPROVE.sources).order_by("created_at", "pk")
+
+
+def next_in_queue(*, after: Question | None = None) -> Question | None:
+    """The question to decide next: the first one after `after` in the queue's order, else the
+    first one still waiting (one skipped earlier), never `after` itself."""
+    queue = moderation_queue()
+    if after is None:
+        return queue.first()
+    later = queue.filter(
+        Q(created_at__gt=after.created_at) | Q(created_at=after.created_at, pk__gt=after.pk)
+    ).first()
+    return later or queue.exclude(pk=after.pk).first()

@@ -1,10 +1,12 @@
 """Moderation in the Django admin, one module per concern: who sees what (permissions), masked
 addresses (masking), the state filter and counts (filters), the decisions as actions and buttons
-(actions), running one over a selection (bulk), their forms (forms), the audit trail (inlines)
-and the question's pages (question). Every decision goes through questions.moderation.
+(actions), running one over a selection (bulk), their forms (forms), the audit trail (inlines),
+the prepared rejection notes (notes) and the question's pages (question). Every decision goes
+through questions.moderation.
 """
 
 from questions.admin.filters import StateFilter
+from questions.admin.notes import PreparedNoteAdmin
 from questions.admin.question import QuestionAdmin
 
-__all__ = ["QuestionAdmin", "StateFilter"]
+__all__ = ["PreparedNoteAdmin", "QuestionAdmin", "StateFilter"]

@@ -168,10 +168,20 @@ BUTTONS = {
 }
 
 
+# The keys that press a decision's button on a question's page (shortcuts.js; "n" is the next
+# question). Letters, so they work on any keyboard layout that types them.
+SHORTCUTS = {workflow.APPROVE.name: "a", workflow.REJECT.name: "r"}
+NEXT_SHORTCUT = "n"
+
+
 def available_decisions(request: HttpRequest, question: Question) -> list[dict]:
     """The buttons shown on a question's page: what this user may do in this state."""
     return [
-        {"action": BUTTONS[action.name].__name__, "label": action.label}
+        {
+            "action": BUTTONS[action.name].__name__,
+            "label": action.label,
+            "shortcut": SHORTCUTS.get(action.name, ""),
+        }
         for action in workflow.ACTIONS
         if action.name in BUTTONS and action.allows(question, request.user)
     ]

@@ -8,6 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -101,11 +102,18 @@ def intermediate_page(
     title: str,
 ) -> TemplateResponse:
     """The page that asks what a decision needs (a reason, the question to keep)."""
+    questions = list(queryset.select_related("event").order_by("created_at", "pk"))
     context = {
         **model_admin.admin_site.each_context(request),
         "title": title,
         "opts": model_admin.model._meta,
-        "questions": queryset.select_related("event").order_by("created_at", "pk"),
+        "questions": questions,
+        # Cancelling a decision on one question goes back to it (return_to may be the next one).
+        "cancel_to": (
+            reverse("admin:questions_question_change", args=[questions[0].pk])
+            if len(questions) == 1
+            else ""
+        ),
         "form": form,
         "action": action,
         "action_checkbox_name": ACTION_CHECKBOX_NAME,

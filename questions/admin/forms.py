@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from questions.models import Question, RejectionReason
+from questions.models import PreparedNote, Question, RejectionReason
 from questions.selectors import merge_target
 
 
@@ -13,6 +13,13 @@ class RejectForm(forms.Form):
         choices=RejectionReason.choices,
         widget=forms.RadioSelect,
     )
+    prepared_note = forms.ModelChoiceField(
+        label=_("Prepared note"),
+        help_text=_("Fills the note below, which you can still edit."),
+        queryset=PreparedNote.objects.all(),
+        required=False,
+        empty_label=_("None: write the note yourself"),
+    )
     note = forms.CharField(
         label=_("Note to the citizen (optional)"),
         help_text=_("Sent as written, in the e-mail telling the citizen why."),
@@ -20,6 +27,21 @@ class RejectForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
     )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        prepared = cleaned.get("prepared_note")
+        # Without the page's script, a prepared note chosen with an empty note is the note.
+        if prepared is not None and not (cleaned.get("note") or "").strip():
+            cleaned["note"] = prepared.text
+        return cleaned
+
+    def prepared_notes(self) -> dict[str, dict[str, str]]:
+        """Each prepared note's text and usual reason, for the page's script (json_script)."""
+        return {
+            str(note.pk): {"text": note.text, "reason": note.reason}
+            for note in self.fields["prepared_note"].queryset
+        }
 
 
 class DuplicateForm(forms.Form):

@@ -1,14 +1,17 @@
 """The question's list and page in the admin: what is shown, to whom, and never editable."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.defaultfilters import linebreaks_filter
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin_privacy import PersonalDataLookupsMixin
+from questions import workflow
 from questions.admin import actions
 from questions.admin.bulk import RETURN_TO_FIELD
 from questions.admin.filters import StateFilter, selected_state, state_summary
@@ -17,7 +20,8 @@ from questions.admin.masking import mask_email, swap_email_field
 from questions.admin.permissions import can_moderate, can_see_email, can_select
 from questions.models import Question
 from questions.pagination import EstimatedCountPaginator
-from questions.workflow import PUBLIC_STATES
+from questions.selectors import next_in_queue
+from questions.workflow import PUBLIC_STATES, QuestionState
 from questions.workflow import QuestionState as S
 
 DATES = [
@@ -41,17 +45,18 @@ MODERATION = [
 
 @admin.register(Question)
 class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
+    # The queue at 1366 px: the question (title, two lines of text) takes the room it needs, the
+    # rest is short; the state shows only when no state is chosen (get_list_display).
     list_display = [
-        "title",
-        "event",
+        "summary",
+        "event_name",
         "theme",
-        "state",
-        "age",
-        "support_count",
         "language",
         "region",
+        "age",
+        "support_count",
     ]
-    list_display_links = ["title"]
+    list_display_links = None
     list_filter = [
         StateFilter,
         "event",
@@ -63,7 +68,7 @@ class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     list_select_related = ["event", "theme"]
     search_fields = ["title", "text", "display_name"]
     search_help_text = gettext_lazy("Searches titles, texts and display names.")
-    sortable_by = ["title", "age", "support_count"]
+    sortable_by = ["summary", "age", "support_count"]
     list_per_page = 50
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -128,11 +133,18 @@ class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     def has_select_permission(self, request) -> bool:
         return can_select(request)
 
+    def get_list_display(self, request):
+        if selected_state(request):
+            return self.list_display
+        return [*self.list_display[:2], "state_badge", *self.list_display[2:]]
+
     def changelist_view(self, request, extra_context=None):
+        state = selected_state(request)
         extra_context = {
             **(extra_context or {}),
             "state_summary": state_summary(request),
-            "current_state": selected_state(request) or "",
+            "current_state": state or "",
+            "title": QuestionState(state).label if state else _("All questions"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -140,7 +152,45 @@ class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
         if obj is not None:
             context["decisions"] = actions.available_decisions(request, obj)
             context["return_to_field"] = RETURN_TO_FIELD
+            context["return_to"] = request.path
+            if can_moderate(request):
+                context["next_url"] = next_url(obj)
+                context["next_shortcut"] = actions.NEXT_SHORTCUT
+                # A decision on a question of the queue opens the next one.
+                if workflow.APPROVE.allows(obj):
+                    context["return_to"] = context["next_url"]
+                    context["opens_next"] = True
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if "_savenext" in request.POST and can_moderate(request):
+            self.message_user(request, _("“%(title)s” was saved.") % {"title": obj.title})
+            return HttpResponseRedirect(next_url(obj))
+        return super().response_change(request, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "next/",
+                self.admin_site.admin_view(self.next_view),
+                name="questions_question_next",
+            ),
+            *super().get_urls(),
+        ]
+
+    def next_view(self, request: HttpRequest) -> HttpResponseRedirect:
+        """The next question of the queue after ?after=<id> (or the first), else the queue."""
+        if not can_moderate(request):
+            raise PermissionDenied
+        after_id = request.GET.get("after", "")
+        after = Question.objects.filter(pk=after_id).first() if after_id.isdigit() else None
+        following = next_in_queue(after=after)
+        if following is None:
+            self.message_user(request, _("The moderation queue is empty."), messages.SUCCESS)
+            return HttpResponseRedirect(
+                f"{reverse('admin:questions_question_changelist')}?state={S.SUBMITTED}"
+            )
+        return HttpResponseRedirect(reverse("admin:questions_question_change", args=[following.pk]))
 
     def get_fieldsets(self, request, obj=None):
         if not can_see_email(request):
@@ -157,9 +207,36 @@ class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
 
     # --- read-only displays ---------------------------------------------------------------
 
+    @admin.display(description=gettext_lazy("question"), ordering="title")
+    def summary(self, question: Question) -> str:
+        url = reverse("admin:questions_question_change", args=[question.pk])
+        return format_html(
+            '<a class="hlm-queue__title" href="{}">{}</a>'
+            '<span class="hlm-queue__excerpt">{}</span>',
+            url,
+            question.title,
+            question.text,
+        )
+
+    @admin.display(description=gettext_lazy("event"), ordering="event__starts_at")
+    def event_name(self, question: Question) -> str:
+        return format_html(
+            '{}<span class="hlm-queue__city">{}</span>',
+            question.event.i18n.title,
+            question.event.city,
+        )
+
+    @admin.display(description=gettext_lazy("state"))
+    def state_badge(self, question: Question) -> str:
+        return format_html(
+            '<span class="hlm-state hlm-state--{}">{}</span>',
+            question.state,
+            question.get_state_display(),
+        )
+
     @admin.display(description=gettext_lazy("age"), ordering="created_at")
     def age(self, question: Question) -> str:
-        return timesince(question.created_at)
+        return timesince(question.created_at, depth=1)
 
     @admin.display(description=gettext_lazy("question"))
     def full_text(self, question: Question) -> str:
@@ -193,6 +270,11 @@ class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
             "<ul>{}</ul>",
             format_html_join("", "<li>{}</li>", ((question_link(other),) for other in duplicates)),
         )
+
+
+def next_url(question: Question) -> str:
+    """Where "next in the queue" leads from this question (decided when followed)."""
+    return f"{reverse('admin:questions_question_next')}?after={question.pk}"
 
 
 def question_link(question: Question) -> str:

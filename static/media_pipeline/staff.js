@@ -47,9 +47,12 @@
     return bytesPerSecond.toFixed(index ? 1 : 0) + " " + units[index];
   }
 
-  function request(method, url, headers, body, onProgress) {
+  /* One request of one upload; `owner.xhr` keeps it, so that pausing an upload aborts its own
+     request and never another upload's. */
+  function request(owner, method, url, headers, body, onProgress) {
     return new Promise(function (resolve, reject) {
       var xhr = new XMLHttpRequest();
+      owner.xhr = xhr;
       xhr.open(method, url);
       Object.keys(headers).forEach(function (name) { xhr.setRequestHeader(name, headers[name]); });
       xhr.setRequestHeader("Tus-Resumable", "1.0.0");
@@ -59,7 +62,6 @@
       xhr.onerror = function () { reject(new Error("network")); };
       xhr.onabort = function () { reject(new Error("abort")); };
       xhr.send(body === undefined ? null : body);
-      request.current = xhr;
     });
   }
 
@@ -76,6 +78,7 @@
     this.paused = false;
     this.running = false;
     this.retryDelay = 1000;
+    this.xhr = null;  // this upload's request under way (see request())
     var self = this;
     this.input.addEventListener("change", function () { self.choose(); });
     this.startButton.addEventListener("click", function () { self.start(); });
@@ -123,7 +126,7 @@
       "filename " + b64(this.file.name),
       "filetype " + b64(this.file.type || "")
     ].join(",");
-    return request("POST", root.dataset.uploadUrl, {
+    return request(this, "POST", root.dataset.uploadUrl, {
       "Upload-Length": String(this.file.size),
       "Upload-Metadata": metadata
     }).then(function (xhr) {
@@ -142,7 +145,7 @@
 
   Uploader.prototype.offset = function () {
     var self = this;
-    return request("HEAD", this.url, {}).then(function (xhr) {
+    return request(this, "HEAD", this.url, {}).then(function (xhr) {
       if (xhr.status === 404 || xhr.status === 410) {
         window.localStorage.removeItem(self.key);
         self.url = null;
@@ -166,7 +169,7 @@
       };
       if (sum) headers["Upload-Checksum"] = sum;
       var startedAt = performance.now();
-      return request("PATCH", self.url, headers, chunk, function (event) {
+      return request(self, "PATCH", self.url, headers, chunk, function (event) {
         self.showProgress(offset + event.loaded);
         var seconds = (performance.now() - startedAt) / 1000;
         if (seconds > 0.2) self.speed.textContent = formatSpeed(event.loaded / seconds);
@@ -236,7 +239,7 @@
     this.paused = true;
     window.clearTimeout(this.waiting);
     this.waiting = null;
-    if (request.current && this.running) request.current.abort();
+    if (this.xhr && this.running) this.xhr.abort();
     this.setButtons("paused");
     this.setStatus(msg("paused"));
   };

@@ -89,3 +89,50 @@ def test_the_cap_on_unfinished_uploads_is_explained(
     uploader.locator("[data-role=start]").click()
     expect(uploader.locator("[data-role=status]")).to_contain_text(reason)
     assert UploadSession.objects.count() == 1
+
+
+def wait_until(page: Page, condition, timeout_ms: int = 15_000) -> None:
+    """Let the browser work (routes are handled meanwhile) until `condition()` holds."""
+    for _ in range(timeout_ms // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("timed out")
+
+
+def test_pausing_one_upload_leaves_another_running_at_the_same_time(
+    desktop: Page, live_server, tmp_path, journal
+):
+    sign_in_as_staff(desktop, live_server)
+    first, second = QuestionFactory.create_batch(2, state=QuestionState.SELECTED)
+    held = []  # the pieces in flight, held on the way until the test lets them through
+
+    def hold_pieces(route, request):
+        if request.method == "PATCH":
+            held.append(route)
+        else:
+            route.continue_()
+
+    desktop.route("**/staff/uploads/*/", hold_pieces)
+    desktop.goto(staff_page("fr"))
+    uploaders = [desktop.locator(f"#upload-{q.public_id}") for q in (first, second)]
+    for number, uploader in enumerate(uploaders, start=1):
+        uploader.locator("[data-role=file]").set_input_files(
+            str(make_clip(tmp_path / f"answer-{number}.mp4"))
+        )
+        uploader.locator("[data-role=start]").click()
+        wait_until(desktop, lambda number=number: len(held) == number)
+    journal.step(desktop, "two uploads are sending")
+
+    uploaders[0].locator("[data-role=pause]").click()
+    expect(uploaders[0]).to_have_attribute("data-upload-state", "paused")
+    expect(uploaders[0].locator("[data-role=status]")).to_have_text("En pause.")
+    # The other upload's piece is still on its way: let it arrive.
+    expect(uploaders[1]).to_have_attribute("data-upload-state", "running")
+    held[1].continue_()
+    expect(uploaders[1]).to_have_attribute("data-upload-state", "done", timeout=30_000)
+    journal.step(desktop, "the first paused, the second finished")
+    expect(uploaders[0]).to_have_attribute("data-upload-state", "paused")
+    assert len(held) == 2  # the second upload's piece was sent once, never aborted and resent
+    assert AnswerVideo.objects.filter(question=second).exists()
+    assert not AnswerVideo.objects.filter(question=first).exists()
