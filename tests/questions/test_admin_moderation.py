@@ -487,7 +487,10 @@ def test_the_moderation_admin_speaks_french_by_default():
     french = Client()
     french.force_login(UserFactory(groups=["Moderators"]))
     question = QuestionFactory(state=S.SUBMITTED)
-    assert ">Approuver</button>" in french.get(change_url(question)).content.decode()
+    assert (
+        '>Approuver <kbd aria-hidden="true">A</kbd></button>'
+        in french.get(change_url(question)).content.decode()
+    )
     page = run_action(french, "reject_questions", [question], index="0").content.decode()
     assert "Motif communiqué au citoyen" in page and 'value="Rejeter"' in page
     done = run_action(french, "reject_questions", [question], apply="yes", reason="other")
