@@ -191,6 +191,10 @@ class Question(models.Model):
         return self.state == QuestionState.ANSWERED
 
     @property
+    def is_shortlisted(self) -> bool:
+        return self.state == QuestionState.SHORTLISTED
+
+    @property
     def is_answering(self) -> bool:
         return self.state == QuestionState.ANSWERING
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -14,9 +15,9 @@ from core.errors import DomainError
 from events.models import Event
 from questions import workflow
 from questions.live import selectors, services
-from questions.models import Question
+from questions.models import Question, RejectionReason
 
-MOVE_LABELS = {"move_up": _("Move up"), "move_down": _("Move down")}
+MOVE_LABELS = {"move_up": gettext_lazy("Move up"), "move_down": gettext_lazy("Move down")}
 
 
 def console_page(view):
@@ -54,12 +55,21 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
     board = selectors.console(event)
     for question in [*board.queue, *board.shortlist, *board.ranked, *filter(None, [board.now])]:
         question.live_buttons = [
-            action for action in workflow.LIVE_ACTIONS if action.allows(question, request.user)
+            action
+            for action in workflow.LIVE_ACTIONS
+            if action.allows(question, request.user)
+            # Rejecting from the console: the live-moderation queue only (the admin otherwise).
+            and (action is not workflow.REJECT or question.is_undecided)
         ]
     return render(
         request,
         "questions/live/console.html",
-        {"event": event, "board": board, "move_labels": MOVE_LABELS},
+        {
+            "event": event,
+            "board": board,
+            "move_labels": MOVE_LABELS,
+            "reasons": RejectionReason.choices,
+        },
     )
 
 
@@ -81,6 +91,7 @@ def act(request: HttpRequest, event: Event) -> HttpResponse:
                 question=question,
                 actor=request.user,
                 seen_state=request.POST.get("state", ""),
+                reason=request.POST.get("reason", ""),
             )
             back += f"#q-{question.public_id}"
     except DomainError as error:

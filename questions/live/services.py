@@ -18,7 +18,7 @@ from questions.live.models import LiveEvent
 from questions.live.state import bump_live_version
 from questions.models import ModerationDecision, Question
 from questions.models import QuestionState as S
-from questions.moderation import approve_question
+from questions.moderation import approve_question, reject_question
 from questions.services import transition_question
 
 
@@ -156,8 +156,13 @@ def move_in_shortlist(*, question: Question, actor: AbstractBaseUser | None, off
     return target + 1
 
 
+def _reject(*, question: Question, actor: AbstractBaseUser | None, reason: str) -> Question:
+    return reject_question(question=question, actor=actor, reason=reason)
+
+
 QUESTION_SERVICES = {
     workflow.APPROVE.name: approve_question,
+    workflow.REJECT.name: _reject,
     workflow.SHORTLIST.name: shortlist_question,
     workflow.UNSHORTLIST.name: unshortlist_question,
     workflow.START_ANSWERING.name: start_answering,
@@ -168,10 +173,10 @@ MOVES = {"move_up": -1, "move_down": 1}
 
 
 def take_live_action(
-    *, name: str, question: Question, actor: AbstractBaseUser, seen_state: str
+    *, name: str, question: Question, actor: AbstractBaseUser, seen_state: str, reason: str = ""
 ) -> None:
     """One button of the live console: the workflow's action `name` (or a move in the
-    shortlist) on `question` as the moderator saw it in `seen_state`."""
+    shortlist) on `question` as the moderator saw it in `seen_state`; a rejection's `reason`."""
     if question.state != seen_state:
         raise AlreadyDecided(
             _("“%(title)s” was already moved to “%(state)s”.")
@@ -185,4 +190,7 @@ def take_live_action(
     action = workflow.LIVE_ACTIONS_BY_NAME.get(name)
     if action is None or (action.permission and not actor.has_perm(action.permission)):
         raise LiveActionRefused()
+    if action is workflow.REJECT:
+        _reject(question=question, actor=actor, reason=reason)
+        return
     QUESTION_SERVICES[name](question=question, actor=actor)

@@ -148,9 +148,8 @@ def test_a_phone_in_the_room_sees_now_answering_and_the_live_list(new_tab, hall)
     panel = phone.locator("#live")
     expect(panel.get_by_role("heading", name="Réponse en cours")).to_be_hidden()
     services.start_answering(question=questions[2], actor=moderator)
-    expect(panel.locator("[data-live-now-title]")).to_have_text(
-        questions[2].title, timeout=WITHIN_TWO_SECONDS_MS
-    )
+    # No 2-second promise for phones (they may be busy elsewhere): within a few polls.
+    expect(panel.locator("[data-live-now-title]")).to_have_text(questions[2].title, timeout=6_000)
     expect(panel.get_by_role("link", name=questions[0].title)).to_be_visible()
 
 

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from questions.exceptions import AlreadyDecided, LiveActionRefused
 from questions.live import services
@@ -98,7 +99,7 @@ def test_the_console_refuses_a_stale_click_and_a_user_without_the_permission(eve
         )
     with pytest.raises(LiveActionRefused):
         services.take_live_action(
-            name="reject", question=question, actor=moderator, seen_state=S.APPROVED
+            name="select", question=question, actor=moderator, seen_state=S.APPROVED
         )
 
 
@@ -191,3 +192,52 @@ def test_the_big_screen_is_public_and_has_no_staff_link(client, event):
     assert "<svg" in html and "Visible au fond de la salle" in html
     assert "/admin" not in html and "staff/" not in html
     assert "<script>" not in html  # CSP: one static script file, nothing inline
+
+
+def test_live_moderation_approves_or_rejects_from_the_short_queue(client, event, moderator):
+    url = reverse("live:console", kwargs={"slug": event.slug})
+    waiting = QuestionFactory(event=event, title="Arrivée pendant le débat", state=S.SUBMITTED)
+    insult = QuestionFactory(event=event, title="Hors sujet", state=S.SUBMITTED)
+    client.force_login(moderator)
+    assert "Arrivée pendant le débat" not in client.get(url).content.decode()
+    client.post(url, {"action": "moderation_on"})
+    queue = client.get(url).content.decode()
+    assert "Arrivée pendant le débat" in queue and 'name="reason"' in queue
+    client.post(url, {"action": "approve", "question": waiting.public_id, "state": "submitted"})
+    client.post(
+        url,
+        {
+            "action": "reject",
+            "question": insult.public_id,
+            "state": "submitted",
+            "reason": "insulting",
+        },
+    )
+    waiting.refresh_from_db()
+    insult.refresh_from_db()
+    assert (waiting.state, insult.state, insult.rejection_reason) == (
+        S.APPROVED,
+        S.REJECTED,
+        "insulting",
+    )
+    assert ModerationDecision.objects.filter(actor=moderator, to_state=S.REJECTED).count() == 1
+
+
+def test_a_question_answered_on_stage_says_so_and_takes_no_more_supports(client, event, moderator):
+    question = QuestionFactory(event=event)
+    answering = services.start_answering(question=question, actor=moderator)
+    services.answer_on_stage(question=answering, actor=moderator)
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "Répondue sur scène" in page
+    assert "I support" not in page and "Je soutiens cette question" not in page
+
+
+def test_the_console_speaks_the_moderators_language(client, event, moderator):
+    first, second = QuestionFactory.create_batch(2, event=event)
+    services.shortlist_question(question=first, actor=moderator)
+    services.shortlist_question(question=second, actor=moderator)
+    client.force_login(moderator)
+    with translation.override("ar"):
+        url = reverse("live:console", kwargs={"slug": event.slug})
+    html = client.get(url).content.decode()
+    assert "إلى الأعلى" in html and "إلى الأسفل" in html and "Monter" not in html
