@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from events.models import Event, Theme
 from questions.models import Question, QuestionState, RejectionReason, new_public_id
+from questions.workflow import REJECT, path_to
 
 EVENT_QUESTIONS = 200
 ADMIN_QUESTIONS = 100_000
@@ -63,10 +64,10 @@ def question_rows(
                 region="IDF",
                 language=randomizer.choice(["fr", "fr", "fr", "en", "ar", "de"]),
                 state=state,
-                rejection_reason=RejectionReason.OFF_TOPIC if state == "rejected" else "",
+                rejection_reason=RejectionReason.OFF_TOPIC if state == REJECT.target else "",
                 support_count=randomizer.randint(0, 300),
-                confirmed_at=None if state == "unconfirmed" else now,
-                approved_at=now if state in ("approved", "selected", "answered") else None,
+                # The timestamps of the way the workflow leads to that state.
+                **{action.stamp: now for action in path_to(state) if action.stamp},
             )
         )
     return rows

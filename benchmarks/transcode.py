@@ -28,7 +28,8 @@ from media_pipeline.transcode import (
     ladder_for,
     mp4_rung_of,
 )
-from questions.models import Question, QuestionState
+from questions.models import Question
+from questions.workflow import ANSWER
 
 CLIP_SECONDS = 60
 BARE_TARGET = 1.05
@@ -147,7 +148,7 @@ def per_rendition_commands(source: Path, folder: Path, facts: ProbeFacts) -> lis
 
 
 def selected_question() -> Question:
-    question = Question.objects.filter(state=QuestionState.SELECTED).order_by("pk").first()
+    question = Question.objects.filter(state__in=ANSWER.sources).order_by("pk").first()
     if question is None:
         raise RuntimeError("the benchmark data has no selected question")
     return question

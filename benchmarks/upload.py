@@ -11,7 +11,8 @@ from benchmarks import servers
 from benchmarks.admin import logged_in_session
 from benchmarks.report import Section
 from benchmarks.seed import BenchData
-from questions.models import Question, QuestionState
+from questions.models import Question
+from questions.workflow import ANSWER
 
 UPLOAD_BYTES = 2 * 1024**3
 CHUNK = 8 * 1024 * 1024  # what static/media_pipeline/staff.js sends per PATCH
@@ -20,7 +21,7 @@ TARGET_MB = 100
 
 def selected_question_without_video() -> Question:
     question = (
-        Question.objects.filter(state=QuestionState.SELECTED, answer_video__isnull=True)
+        Question.objects.filter(state__in=ANSWER.sources, answer_video__isnull=True)
         .order_by("pk")
         .first()
     )

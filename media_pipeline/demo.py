@@ -13,6 +13,7 @@ from media_pipeline import processes, workflow
 from media_pipeline.models import AnswerVideo
 from media_pipeline.services import captions, processing, sources, staff_actions
 from questions.models import Question, QuestionState
+from questions.workflow import path_to
 
 DEMO_PUBLIC_ID = "demovideo001"
 DEMO_SECONDS = 10
@@ -60,6 +61,7 @@ def make_test_pattern(
 
 
 def demo_question(event: Event) -> Question:
+    now = timezone.now()
     question, _created = Question.objects.get_or_create(
         public_id=DEMO_PUBLIC_ID,
         defaults={
@@ -73,9 +75,8 @@ def demo_question(event: Event) -> Question:
             "region": "IDF",
             "language": "fr",
             "state": QuestionState.SELECTED,
-            "confirmed_at": timezone.now(),
-            "approved_at": timezone.now(),
-            "selected_at": timezone.now(),
+            # The timestamps of the way the workflow leads to that state.
+            **{action.stamp: now for action in path_to(QuestionState.SELECTED) if action.stamp},
         },
     )
     return question
@@ -87,7 +88,7 @@ def seed_answer_video(event: Event) -> AnswerVideo | None:
     video = AnswerVideo.objects.filter(question=question).first()
     if video and video.is_public:
         return video
-    if question.state != QuestionState.SELECTED:
+    if not workflow.question_accepts_answer(question):
         return video
     if not workflow.PUBLISH.allows(video):  # not processed yet (or failed): process it
         with tempfile.TemporaryDirectory() as folder:

@@ -26,7 +26,8 @@ from media_pipeline.exceptions import (
     RetryRefused,
     UploadConflict,
 )
-from questions.models import Question, QuestionState
+from questions import workflow as question_workflow
+from questions.models import Question
 
 if TYPE_CHECKING:
     from media_pipeline.models import AnswerVideo
@@ -137,13 +138,18 @@ PUBLISH = Action(
 ACTIONS = (UPLOAD, PROCESS, FINISH, FAIL, RELEASE, RETRY, PUBLISH)
 
 
+def question_accepts_answer(question: Question) -> bool:
+    """A question may receive an answer video while its own workflow lets it be answered."""
+    return question_workflow.ANSWER.allows(question)
+
+
 def check_question_accepts_answer(question: Question) -> None:
-    if question.state != QuestionState.SELECTED:
+    if not question_accepts_answer(question):
         raise UploadConflict(_("Only a question selected for an answer can receive a video."))
 
 
 def may_upload(question: Question, video: "AnswerVideo | None", user: Any = None) -> bool:
-    return question.state == QuestionState.SELECTED and UPLOAD.allows(video, user)
+    return question_accepts_answer(question) and UPLOAD.allows(video, user)
 
 
 def is_busy(state: str) -> bool:

@@ -159,7 +159,8 @@ def undo_rejection(*, question: Question, actor: AbstractBaseUser | None) -> Que
     workflow.UNDO_REJECTION.check(question)
     with transaction.atomic():
         current = Question.objects.select_for_update().get(pk=question.pk)
-        if current.state == S.REJECTED:  # else transition_question says who moved it first
+        # Else transition_question says who moved it first.
+        if current.state in workflow.UNDO_REJECTION.sources:
             workflow.UNDO_REJECTION.check(current)  # the period may have ended meanwhile
         return transition_question(
             question=question,

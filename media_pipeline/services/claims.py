@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core import leases
 from media_pipeline import selectors, workflow
-from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.models import AnswerVideo
 from media_pipeline.services.queueing import queue_processing
 
 PROGRESS_SAVE_INTERVAL = 0.5  # seconds: at most two progress writes a second
@@ -38,7 +38,7 @@ class Claim:
     def rows(self) -> QuerySet[AnswerVideo]:
         return AnswerVideo.objects.filter(
             pk=self.video_id,
-            state=VideoState.PROCESSING,
+            state__in=workflow.FINISH.sources,  # still being processed
             attempts=self.attempt,
             processing_started_at=self.started_at,
         )
