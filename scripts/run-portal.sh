@@ -72,18 +72,62 @@ why() {
   fi
 }
 
+# Stopping is bounded: TERM to each program, RUN_STOP_SECONDS for all of their processes to end
+# (gunicorn's workers, Celery's pool, ffmpeg), then KILL to whatever is left, named in the log.
+# Every process started from here carries HLM_RUN_TOKEN in its environment, which finds them all,
+# even the children of a program that died first; without /proc, the children of the programs.
+STOP_SECONDS=${RUN_STOP_SECONDS:-20}
+export HLM_RUN_TOKEN="$$.$RANDOM$RANDOM"
+
+alive() { # alive PID: running (a zombie has ended: only its parent has not read its status yet)
+  local stat
+  kill -0 "$1" 2>/dev/null || return 1
+  [ -r "/proc/$1/stat" ] || return 0
+  read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+
+ours() { # ours [prefixers]: the live processes started from here; the output prefixers (sed,
+  # they end on EOF once their program's processes are gone) only when asked
+  local pid comm candidates programs="${!name_of[*]}" prefixers=${1:-}
+  if [ -d /proc/$$ ]; then
+    candidates=$(grep -lsaF "HLM_RUN_TOKEN=$HLM_RUN_TOKEN" /proc/[0-9]*/environ | tr -dc '0-9\n')
+  elif [ -n "$programs" ]; then
+    candidates="$programs $(pgrep -P "${programs// /,}")"
+  fi
+  for pid in $candidates; do
+    # Not this script, nor the subshell running this function.
+    if [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] || ! alive "$pid"; then continue; fi
+    comm=""
+    if [ -r "/proc/$pid/comm" ]; then read -r comm <"/proc/$pid/comm" 2>/dev/null || true; fi
+    if [ "$comm" != sed ] || [ -n "$prefixers" ]; then echo "$pid"; fi
+  done
+  return 0
+}
+
 stop() {
   trap - INT TERM
-  local pid
+  local pid deadline=$((SECONDS + STOP_SECONDS)) left
   for pid in "${!name_of[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 40); do
-    [ -z "$(jobs -pr)" ] && break
-    sleep 0.5
-  done
-  for pid in $(jobs -pr); do
-    say "${name_of[$pid]:-pid $pid} still runs after 20 s: killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  while left=$(ours) && [ -n "$left" ] && ((SECONDS < deadline)); do sleep 0.5; done
+  if [ -n "$left" ]; then
+    for pid in "${!name_of[@]}"; do
+      if alive "$pid"; then
+        say "${name_of[$pid]} (pid $pid) still runs after $STOP_SECONDS s: killing it"
+      fi
+    done
+    say "killing what is left of its processes: pids" $left
+    exec 2>/dev/null # bash's own "Killed" notices: the lines above say it
+    kill -KILL $left || true
+  fi
+  # The prefixers print the last lines, then end; one that does not (stopped?) is killed too.
+  deadline=$((SECONDS + 5))
+  while left=$(ours prefixers) && [ -n "$left" ] && ((SECONDS < deadline)); do sleep 0.2; done
+  if [ -n "$left" ]; then
+    say "output prefixers still there after 5 s, killing them: pids" $left
+    kill -KILL $left 2>/dev/null || true
+  fi
   wait 2>/dev/null || true
   say "stopped"
   exit "$1"

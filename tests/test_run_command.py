@@ -3,7 +3,8 @@ portal, its workers and beat start, links name the port served, media answer HTT
 files are compressed, and the supervisor says which process died and why.
 
 The tests share one running portal (about a minute to migrate, seed and start) and run in file
-order: the last ones kill its processes.
+order: the last ones kill its processes. The last test starts it again on the same folder, makes
+it hard to stop (a stopped Celery worker and gunicorn worker, every core busy) and stops it.
 """
 
 import http.client
@@ -11,8 +12,10 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,11 +66,9 @@ def wait_for(condition: Callable[[], object], *, seconds: float, what: str, run:
     raise AssertionError(f"{what} did not happen; the log ends with:\n{run.log[-4000:]}")
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory) -> Iterator[Run]:
-    """scripts/run-portal.sh with nothing configured but a var folder to be created and a port."""
-    folder = tmp_path_factory.mktemp("make-run")
-    var_dir = folder / "not" / "yet" / "var"
+@contextmanager
+def running(folder: Path, var_dir: Path, **variables: str) -> Iterator[Run]:
+    """scripts/run-portal.sh with nothing configured but a var folder and a port, started."""
     log_path = folder / "run.log"
     port = free_port()
     env = {
@@ -75,6 +76,7 @@ def run(tmp_path_factory) -> Iterator[Run]:
         "HOME": os.environ.get("HOME", "/tmp"),
         "HLM_VAR_DIR": str(var_dir),
         "PORT": str(port),
+        **variables,
     }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
@@ -103,6 +105,18 @@ def run(tmp_path_factory) -> Iterator[Run]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+@pytest.fixture(scope="module")
+def var_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("make-run") / "not" / "yet" / "var"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, var_dir) -> Iterator[Run]:
+    """The portal on a var folder it creates."""
+    with running(tmp_path_factory.mktemp("first"), var_dir) as started:
+        yield started
 
 
 def _answers(run: Run, path: str) -> bool:
@@ -219,3 +233,56 @@ def _group_alive(group: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+STOP_SECONDS = 5  # RUN_STOP_SECONDS: how long its processes have to end before being killed
+
+
+def test_stopping_under_load_kills_what_does_not_stop_and_leaves_nothing_behind(
+    tmp_path_factory, var_dir
+):
+    with running(
+        tmp_path_factory.mktemp("second"), var_dir, RUN_STOP_SECONDS=str(STOP_SECONDS)
+    ) as run:
+        # A Celery worker and one of gunicorn's workers that cannot act on TERM (stopped), on a
+        # machine whose every core is busy. (Stopped before it handles TERM, the worker would
+        # die of it: wait until it is ready.)
+        wait_for(
+            lambda: re.search(r"^worker \| .* ready\.$", run.log, re.M),
+            seconds=120,
+            what="the Celery worker ready",
+            run=run,
+        )
+        worker = run.pid_of("worker")
+        gunicorn_worker = _gunicorn_workers(run.pid_of("web"))[0]
+        os.kill(worker, signal.SIGSTOP)
+        os.kill(gunicorn_worker, signal.SIGSTOP)
+        burners = [
+            subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            for _ in range(2 * (os.cpu_count() or 1))
+        ]
+        try:
+            os.killpg(run.process.pid, signal.SIGTERM)  # as CI and a terminal's Ctrl-C do
+            # Bounded: STOP_SECONDS, then KILL and a few seconds (a hang would block forever).
+            assert run.process.wait(timeout=STOP_SECONDS + 60) == 0
+        finally:
+            for burner in burners:
+                burner.kill()
+                burner.wait()
+        assert (
+            f"[run] worker (pid {worker}) still runs after {STOP_SECONDS} s: killing it" in run.log
+        )
+        assert re.search(rf"^\[run\] killing what is left .*\b{gunicorn_worker}\b", run.log, re.M)
+        assert run.log.rstrip().endswith("[run] stopped")
+        deadline = time.monotonic() + 10
+        while _group_alive(run.process.pid):  # the output prefixers end with their programs
+            assert time.monotonic() < deadline, "processes of make run are left behind"
+            time.sleep(0.5)
+
+
+def _gunicorn_workers(master: int) -> list[int]:
+    """The master's children but its output prefixer (sed)."""
+    listed = subprocess.run(
+        ["pgrep", "-P", str(master), "-f", "gunicorn"], capture_output=True, text=True, check=True
+    )
+    return [int(child) for child in listed.stdout.split()]
