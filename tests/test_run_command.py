@@ -24,10 +24,9 @@ import pytest
 from tests.citizen_client import Citizen
 from tests.production import ROOT, free_port
 
-pytestmark = pytest.mark.slow
-
 STARTUP_SECONDS = 600  # migrate, compilemessages, collectstatic, demo data (one transcode)
-pytestmark = pytest.mark.timeout(STARTUP_SECONDS + 300)  # the first test waits for the start
+# Slow: it starts the portal's processes; the first test waits for the start.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(STARTUP_SECONDS + 300)]
 
 
 @dataclass

@@ -41,6 +41,7 @@ def test_a_small_file_uploaded_in_the_admin_enters_the_pipeline(
     assert len(callbacks) == 1
 
 
+@pytest.mark.slow  # transcodes with ffmpeg
 def test_the_admin_shows_progress_and_retries_and_publishes_through_the_services(
     client, staff, selected_question, clip
 ):

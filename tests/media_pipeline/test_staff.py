@@ -70,6 +70,7 @@ def make_ready(question, clip) -> AnswerVideo:
     return video
 
 
+@pytest.mark.slow  # transcodes with ffmpeg
 def test_publishing_needs_french_captions_or_a_transcript_and_notifies_once(
     client, staff, selected_question, clip, django_capture_on_commit_callbacks
 ):
@@ -110,6 +111,7 @@ def test_publishing_needs_french_captions_or_a_transcript_and_notifies_once(
     assert 'kind="captions"' in page and 'srclang="fr"' in page
 
 
+@pytest.mark.slow  # transcodes with ffmpeg
 def test_the_answer_partial_offers_hls_mp4_poster_captions_and_transcript(
     selected_question, clip, rf
 ):
@@ -128,6 +130,7 @@ def test_the_answer_partial_offers_hls_mp4_poster_captions_and_transcript(
     assert "vendor/hls.js/hls.min.js" in html and "<script>" not in html
 
 
+@pytest.mark.slow  # transcodes with ffmpeg
 def test_a_failed_video_can_be_retried_from_its_source(
     client, staff, selected_question, clip, django_capture_on_commit_callbacks
 ):
@@ -162,6 +165,7 @@ def test_the_sweeper_requeues_a_dead_job_then_gives_up(selected_question, clip, 
     assert claims.sweep_stuck_videos() == 0
 
 
+@pytest.mark.slow  # transcodes with ffmpeg
 def test_uploading_for_a_published_answer_is_refused(selected_question, clip, staff):
     video = make_ready(selected_question, clip)
     captions.set_transcript(video=video, text="Texte.")
