@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ["pages", "admin", "burst", "reach", "live", "upload", "transcode", "speech"]
+SECTIONS = ["pages", "admin", "burst", "reach", "live", "upload", "transcode", "speech", "outbox"]
 # Sections that read the seeded questions (100,000 rows take a minute to insert).
 NEEDS_DATA = {"pages", "admin", "burst", "reach", "upload", "transcode"}
 
@@ -167,6 +167,10 @@ def main() -> int:
         from benchmarks import speech
 
         run_section(bench_report, "Speech-to-text", speech.run, Path(os.environ["HLM_VAR_DIR"]))
+    if "outbox" in wanted:
+        from benchmarks import outbox
+
+        run_section(bench_report, "E-mail outbox", outbox.run)
     bench_report.duration_s = time.monotonic() - started
     bench_report.machine["Load average at the end"] = machine.load_average()
     if set(wanted) == set(SECTIONS):

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 
 from media_pipeline import processes
 from portal.security import client_ip
+from questions import emails
 
 
 def check_database() -> None:
@@ -57,12 +58,24 @@ def check_ffmpeg() -> None:
         processes.run([path, "-version"], capture_output=True, check=True, timeout=10)
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+def check_outbox() -> dict[str, int]:
+    """E-mails waiting (SMTP down, no worker): fails once the oldest has waited too long."""
+    backlog = emails.outbox_backlog()
+    if backlog["oldest_pending_seconds"] > settings.OUTBOX_BACKLOG_ALERT_SECONDS:
+        raise RuntimeError(
+            f"{backlog['pending']} e-mails waiting, the oldest for "
+            f"{backlog['oldest_pending_seconds'] // 60} min"
+        )
+    return backlog
+
+
+CHECKS: dict[str, Callable[[], dict | None]] = {
     "database": check_database,
     "cache": check_cache,
     "broker": check_broker,
     "storage": check_storage,
     "ffmpeg": check_ffmpeg,
+    "outbox": check_outbox,
 }
 
 
@@ -71,11 +84,11 @@ def run_checks() -> dict[str, dict[str, str]]:
     report = {}
     for name, check in CHECKS.items():
         try:
-            check()
+            facts = check() or {}
         except Exception as error:  # noqa: BLE001 - a health report names any failure
             report[name] = {"status": "failing", "error": f"{type(error).__name__}: {error}"[:300]}
         else:
-            report[name] = {"status": "ok"}
+            report[name] = {"status": "ok", **facts}
     return report
 
 

@@ -16,6 +16,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("questions", "add_preparednote"),
         ("questions", "change_preparednote"),
         ("questions", "delete_preparednote"),
+        # The outbox: which citizens' e-mails are waiting or were abandoned (addresses masked).
+        ("questions", "view_outboundemail"),
         ("events", "view_event"),
         ("events", "view_theme"),
     ],

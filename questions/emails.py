@@ -1,14 +1,23 @@
 """The outbox: e-mails are rows written with the change that causes them, sent after commit.
 
-If the broker is down when the change commits, the row waits; the periodic sweep sends it.
+If the broker is down when the change commits, the row waits; the periodic sweep sends it. If the
+SMTP server is down, the sweep retries with exponential backoff while the e-mail is useful (its
+`expires_at`, e.g. the confirmation link's lifetime), then marks it abandoned: staff see it in
+the admin, the logs say it, and /healthz's deep check reports the backlog.
 """
 
 import logging
-from datetime import timedelta
+import smtplib
+import uuid
+from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
@@ -18,7 +27,10 @@ from core.tasks import send_task
 from questions.models import OutboundEmail, Question
 
 logger = logging.getLogger(__name__)
-MAX_SEND_ATTEMPTS = 10
+
+
+class ServerUnavailable(Exception):
+    """The SMTP server failed (down, timing out, refusing for now): not this e-mail's fault."""
 
 
 def queue_email(
@@ -29,13 +41,13 @@ def queue_email(
     context: dict,
     language: str,
     question: Question | None = None,
+    expires_at: datetime | None = None,
 ) -> OutboundEmail:
     """Render `<template>_subject.txt`, `.txt` and (if present) `.html` in `language`; store them.
 
     Must run inside the transaction of the change it reports: the e-mail exists iff it commits.
+    It is retried until `expires_at` (by default OUTBOX_GIVE_UP_AFTER_SECONDS from now).
     """
-    # The HTML base (questions/email/base.html) declares the reader's language and direction.
-    context = {**context, "reader_language": language, "reader_direction": text_direction(language)}
     # The HTML base (questions/email/base.html) declares the reader's language and direction.
     context = {**context, "reader_language": language, "reader_direction": text_direction(language)}
     with translation.override(language):
@@ -53,6 +65,9 @@ def queue_email(
         body_html=body_html,
         language=language,
         question=question,
+        message_id=new_message_id(),
+        expires_at=expires_at
+        or timezone.now() + timedelta(seconds=settings.OUTBOX_GIVE_UP_AFTER_SECONDS),
     )
     transaction.on_commit(lambda: enqueue_sending(message.pk))
     return message
@@ -75,49 +90,194 @@ def enqueue_sending(message_id: int) -> None:
 
 
 def send_outbound_email(*, message_id: int) -> bool:
-    """Send one stored e-mail once. Returns True if it was sent by this call."""
-    with transaction.atomic():
-        message = OutboundEmail.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.sent_at is not None:
-            return False
-        email = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.to],
-            headers={"Content-Language": message.language},
-        )
-        if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
-        message.attempts += 1
-        try:
-            email.send()
-        except Exception as error:  # noqa: BLE001 - recorded and retried by the sweep
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            message.save(update_fields=["attempts", "last_error"])
-            logger.warning("e-mail %s failed: %s", message.pk, message.last_error)
-            return False
-        message.sent_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["attempts", "last_error", "sent_at"])
+    """Send one stored e-mail, at most once per call; True if it was accepted by the server.
+
+    The row is taken (`sending_until`) and committed before the SMTP conversation, and marked
+    sent right after it: a worker killed in between makes the sweep send that one e-mail again
+    once `sending_until` has passed, never a whole batch; its Message-ID stays the same, so mail
+    clients drop the copy. A failure is recorded on the row and retried with backoff.
+    """
+    try:
+        return deliver(message_id)
+    except ServerUnavailable:
+        return False
+
+
+def deliver(message_id: int, connection: BaseEmailBackend | None = None) -> bool:
+    """send_outbound_email over an open connection; raises ServerUnavailable when the server
+    (not the address) failed, after recording it."""
+    message = take_for_sending(message_id)
+    if message is None:
+        return False
+    try:
+        if connection is not None:
+            connection.open()  # kept open for the next e-mails (no-op when already open)
+        build_email(message, connection).send()
+    except Exception as error:  # noqa: BLE001 - recorded, retried with backoff by the sweep
+        record_failure(message, error)
+        if connection is not None:
+            connection.close()  # reopened by the next send
+        if not permanently_refused(error):
+            raise ServerUnavailable from error
+        return False
+    OutboundEmail.objects.filter(pk=message.pk, sending_until=message.sending_until).update(
+        sent_at=timezone.now(), sending_until=None, next_attempt_at=None, last_error=""
+    )
     # Ids and kinds only: addresses stay out of the logs.
     logger.info("e-mail %s sent", message.pk, extra={"email_kind": message.kind})
     return True
 
 
-def pending_email_ids(*, older_than: timedelta = timedelta(seconds=30)) -> list[int]:
-    """Unsent e-mails that a task should already have sent (give on_commit a head start)."""
-    return list(
-        OutboundEmail.objects.filter(
-            sent_at__isnull=True,
-            attempts__lt=MAX_SEND_ATTEMPTS,
-            created_at__lte=timezone.now() - older_than,
+def take_for_sending(message_id: int) -> OutboundEmail | None:
+    """Lock, check and take the row for one attempt (committed); None if not to be sent now."""
+    now = timezone.now()
+    with transaction.atomic():
+        message = (
+            OutboundEmail.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
         )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
+        if message is None or message.sent_at or message.abandoned_at:
+            return None
+        if message.sending_until and message.sending_until > now:
+            return None  # another worker is talking to the SMTP server about it
+        if message.next_attempt_at and message.next_attempt_at > now:
+            return None  # backing off
+        if now >= useful_until(message):
+            abandon(message, now)
+            return None
+        message.attempts += 1
+        message.sending_until = now + timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS)
+        message.message_id = message.message_id or new_message_id()  # rows from before it
+        message.save(update_fields=["attempts", "sending_until", "message_id"])
+    return message
+
+
+def build_email(
+    message: OutboundEmail, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        connection=connection,
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        headers={"Content-Language": message.language, "Message-ID": message.message_id},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def new_message_id() -> str:
+    """A Message-ID in the sender's domain, unique across rows and databases."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox.{uuid.uuid4().hex}@{domain}>"
+
+
+def useful_until(message: OutboundEmail) -> datetime:
+    return message.expires_at or message.created_at + timedelta(
+        seconds=settings.OUTBOX_GIVE_UP_AFTER_SECONDS
     )
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the n-th failed attempt, capped."""
+    base, cap = settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS
+    return timedelta(seconds=min(cap, base * 2 ** min(max(attempts - 1, 0), 20)))
+
+
+def record_failure(message: OutboundEmail, error: Exception) -> None:
+    """Back off, or abandon at once an address the server refuses for good (5xx)."""
+    now = timezone.now()
+    last_error = f"{type(error).__name__}: {error}"[:2000]
+    changes = {"sending_until": None, "last_error": last_error}
+    if permanently_refused(error):
+        changes["abandoned_at"] = now
+    else:
+        changes["next_attempt_at"] = min(now + retry_delay(message.attempts), useful_until(message))
+    OutboundEmail.objects.filter(pk=message.pk, sending_until=message.sending_until).update(
+        **changes
+    )
+    level = logging.ERROR if "abandoned_at" in changes else logging.WARNING
+    logger.log(level, "e-mail %s failed (attempt %d): %s", message.pk, message.attempts, last_error)
+
+
+def permanently_refused(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        return all(code >= 500 for code, _text in error.recipients.values())
+    return False
+
+
+def abandon(message: OutboundEmail, now: datetime) -> None:
+    message.abandoned_at = now
+    message.save(update_fields=["abandoned_at"])
+    logger.error(
+        "e-mail %s abandoned after %d attempts: %s",
+        message.pk,
+        message.attempts,
+        message.last_error or "never sent",
+        extra={"email_kind": message.kind},
+    )
+
+
+def abandon_expired() -> int:
+    """Give up on what is no longer useful, even if the server stayed down all along."""
+    now = timezone.now()
+    count = (
+        pending()
+        .filter(expires_at__lte=now)
+        .filter(Q(sending_until__isnull=True) | Q(sending_until__lt=now))  # none in flight
+        .update(abandoned_at=now, sending_until=None)
+    )
+    if count:
+        logger.error("%d e-mails abandoned: no longer useful and never sent", count)
+    return count
+
+
+def pending_email_ids(*, older_than: timedelta = timedelta(seconds=30)) -> list[int]:
+    """E-mails due now that a task should already have sent (give on_commit a head start)."""
+    now = timezone.now()
+    return list(
+        pending()
+        .filter(created_at__lte=now - older_than)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(Q(sending_until__isnull=True) | Q(sending_until__lt=now))
+        # Those waiting longest first; a failed one goes to the back of the line.
+        .order_by(Coalesce("next_attempt_at", "created_at"), "pk")
+        .values_list("pk", flat=True)[: settings.OUTBOX_SWEEP_BATCH]
+    )
+
+
+def pending() -> QuerySet[OutboundEmail]:
+    return OutboundEmail.objects.filter(sent_at__isnull=True, abandoned_at__isnull=True)
+
+
 def sweep_outbox() -> int:
-    """Send what the broker missed. Returns how many e-mails were sent."""
-    return sum(send_outbound_email(message_id=pk) for pk in pending_email_ids())
+    """Send what the broker missed and what is due again, over one SMTP connection; abandon
+    what expired. At most OUTBOX_SWEEP_BATCH per run (beat runs it every minute): the catch-up
+    rate after an outage. Stops at the first failure of the server itself (down, timing out):
+    the rest waits for the next sweep. Returns how many e-mails were sent."""
+    abandon_expired()
+    sent = 0
+    connection = get_connection()
+    try:
+        for pk in pending_email_ids():
+            try:
+                sent += deliver(pk, connection)
+            except ServerUnavailable:
+                break
+    finally:
+        connection.close()
+    return sent
+
+
+def outbox_backlog() -> dict[str, int]:
+    """What monitoring watches: e-mails waiting, the oldest one's age, recent abandons."""
+    now = timezone.now()
+    oldest = pending().order_by("created_at").values_list("created_at", flat=True).first()
+    return {
+        "pending": pending().count(),
+        "oldest_pending_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+        "abandoned_last_day": OutboundEmail.objects.filter(
+            abandoned_at__gte=now - timedelta(days=1)
+        ).count(),
+    }

@@ -266,7 +266,9 @@ class ModerationDecision(models.Model):
 class OutboundEmail(models.Model):
     """Outbox: e-mails written in the same transaction as the change that causes them.
 
-    A task sends them after commit; a periodic sweep sends whatever the broker missed.
+    A task sends them after commit; a periodic sweep sends whatever the broker missed or the
+    SMTP server refused, with backoff, until `expires_at` (when the e-mail is no longer useful,
+    e.g. its confirmation link has expired); then it is `abandoned` and staff see it.
     """
 
     to = models.EmailField()
@@ -280,8 +282,16 @@ class OutboundEmail(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # No attempt before this (backoff after a failure); empty: as soon as possible.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # A worker is handing it to the SMTP server; if that worker dies, it is tried again after.
+    sending_until = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("useful until"), null=True, blank=True)
+    abandoned_at = models.DateTimeField(_("abandoned at"), null=True, blank=True)
+    # The same Message-ID for every attempt: mail clients drop the copy a crash may send.
+    message_id = models.CharField(max_length=250, blank=True)
 
     PERSONAL_FIELDS = ("to", "body_text", "body_html")
 

@@ -210,6 +210,9 @@ def _queue_confirmation_email(question: Question) -> None:
         },
         language=question.language,
         question=question,
+        # Useless once the link has expired: the outbox gives up then.
+        expires_at=timezone.now()
+        + timedelta(seconds=settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS),
     )
 
 

@@ -25,6 +25,13 @@ if "TEST" not in _database or "NAME" not in _database["TEST"]:
 if os.environ.get("HLM_TEST_WORKER"):
     # A worker process started by a test reads and writes the test database.
     _database["NAME"] = _database["TEST"]["NAME"]
-    # E-mails sent by the worker land in files the tests can read.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "worker-mail")
+    # E-mails sent by the worker land in files the tests can read (or, with HLM_TEST_SMTP_PORT,
+    # go to the test's own SMTP server).
+    if os.environ.get("HLM_TEST_SMTP_PORT"):
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        EMAIL_HOST, EMAIL_PORT = "127.0.0.1", int(os.environ["HLM_TEST_SMTP_PORT"])
+        EMAIL_USE_TLS = EMAIL_USE_SSL = False
+        EMAIL_HOST_USER = EMAIL_HOST_PASSWORD = ""
+    else:
+        EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+        EMAIL_FILE_PATH = str(VAR_DIR / "worker-mail")

@@ -1,6 +1,7 @@
 """Start a real Celery worker process on the configured broker (filesystem or Redis)."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -63,7 +64,8 @@ def running_worker(
     log_name: str = "worker.log",
     beat_schedule: Path | None = None,
 ) -> Iterator[subprocess.Popen]:
-    """Run a worker for the duration of the block; its log is kept under var/test/."""
+    """Run a worker for the duration of the block; its log is kept under var/test/. It runs in
+    its own session (process group), so that `kill_worker` can SIGKILL it with its children."""
     app.control.purge()
     log_path = Path(settings.VAR_DIR) / log_name
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +83,7 @@ def running_worker(
             env=worker_env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         if "default" in queues.split(","):
@@ -88,6 +91,12 @@ def running_worker(
         yield process
     finally:
         stop_worker(process)
+
+
+def kill_worker(process: subprocess.Popen) -> None:
+    """kill -9 a worker with its pool processes and their children, as when a machine dies."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def stop_worker(process: subprocess.Popen, grace: float = 20) -> None:

@@ -136,6 +136,8 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # must not end up in the logs (an explicit console backend fails `check --deploy`, portal.checks).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", **({"default": "consolemail://"} if DEBUG else {}))
 globals().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, ...
+# An SMTP server that hangs must not hold a worker (or an outbox row) forever.
+EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Hors les Murs <ne-pas-repondre@horslesmurs.diplomatie.gouv.fr>"
 )

@@ -1,9 +1,15 @@
 """/healthz: liveness for anyone; the deep check (loopback, the test client's address, or a
 token) names each dependency."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
+
+from questions.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
+CHECKS = {"database", "cache", "broker", "storage", "ffmpeg", "outbox"}
 
 
 def test_healthz_reports_every_dependency_ok(client):
@@ -11,7 +17,30 @@ def test_healthz_reports_every_dependency_ok(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "broker", "storage", "ffmpeg"}
+    assert set(body["checks"]) == CHECKS
+
+
+def waiting_email(minutes: int) -> OutboundEmail:
+    message = OutboundEmail.objects.create(
+        to="citoyen@example.org", subject="s", body_text="b", language="fr", kind="test"
+    )
+    created = timezone.now() - timedelta(minutes=minutes)
+    OutboundEmail.objects.filter(pk=message.pk).update(created_at=created)
+    return message
+
+
+def test_healthz_reports_the_outbox_backlog_and_fails_when_it_grows_old(client, settings):
+    settings.OUTBOX_BACKLOG_ALERT_SECONDS = 15 * 60
+    waiting_email(minutes=2)
+    outbox = client.get("/healthz").json()["checks"]["outbox"]
+    assert outbox["status"] == "ok" and outbox["pending"] == 1
+    assert 110 < outbox["oldest_pending_seconds"] < 130
+    waiting_email(minutes=20)  # the SMTP server has been down for a while
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    outbox = response.json()["checks"]["outbox"]
+    assert outbox["status"] == "failing"
+    assert outbox["error"] == "RuntimeError: 2 e-mails waiting, the oldest for 20 min"
 
 
 def test_healthz_fails_when_ffmpeg_is_missing(client, settings):
@@ -67,7 +96,7 @@ def test_the_deep_check_with_the_token_from_anywhere(client, settings):
         HTTP_AUTHORIZATION="Bearer s3cret-token-for-monitoring",
     )
     assert response.status_code == 200
-    assert set(response.json()["checks"]) == {"database", "cache", "broker", "storage", "ffmpeg"}
+    assert set(response.json()["checks"]) == CHECKS
 
 
 @pytest.mark.parametrize("header", ["Bearer wrong", "Bearer ", "Basic s3cret-token", ""])

@@ -1,9 +1,19 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
 
+from portal.roles import MODERATORS
 from questions import emails
 from questions.models import OutboundEmail
+from tests.factories import EventFactory, ThemeFactory, UserFactory
+from tests.production import free_port
+from tests.questions.conftest import question_data
+from tests.smtp import smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +77,140 @@ def test_a_failed_send_is_recorded_and_retried_later(email_templates, settings):
     message.refresh_from_db()
     assert message.sent_at is None and message.attempts == 1
     assert "Connection" in message.last_error or "refused" in message.last_error.lower()
+
+
+@pytest.fixture
+def smtp(settings):
+    """The e-mails go to a real SMTP server (aiosmtpd) on loopback."""
+    with smtp_server() as (inbox, port):
+        point_at(settings, port)
+        yield inbox
+
+
+def point_at(settings, port: int) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+
+
+def later(minutes: float) -> None:
+    """Move the outbox's clock: every waiting e-mail was created and backed off earlier."""
+    shift = timedelta(minutes=minutes)
+    OutboundEmail.objects.update(
+        created_at=F("created_at") - shift,
+        next_attempt_at=F("next_attempt_at") - shift,
+        expires_at=F("expires_at") - shift,
+    )
+
+
+def test_smtp_down_backs_off_then_sends_once_it_is_up(email_templates, settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS = 60, 30 * 60
+    port = free_port()
+    point_at(settings, port)  # nothing listens there: the SMTP server is down
+    message = queue_hello()
+    later(1)
+    delays = []
+    for _attempt in range(14):  # more than the ten attempts that used to be the end
+        assert emails.sweep_outbox() == 0
+        message.refresh_from_db()
+        delays.append((message.next_attempt_at - timezone.now()).total_seconds())
+        assert emails.sweep_outbox() == 0  # backing off: no attempt before next_attempt_at
+        later(delays[-1] / 60 + 0.01)
+    message.refresh_from_db()
+    assert message.attempts == 14 and message.abandoned_at is None and message.sent_at is None
+    assert 55 < delays[0] < 65 and 115 < delays[1] < 125  # 1 min, 2 min, 4 min...
+    assert max(delays) < 30 * 60 + 5  # ...capped at 30 min
+    with smtp_server(port=port) as (inbox, _port):
+        assert emails.sweep_outbox() == 1
+        assert emails.sweep_outbox() == 0
+    assert len(inbox.messages) == 1
+    assert inbox.message_ids() == [message.message_id]
+
+
+def test_an_email_no_longer_useful_is_abandoned_and_staff_see_it(
+    email_templates, settings, admin_client
+):
+    point_at(settings, free_port())  # down for good
+    message = queue_hello(expires_at=timezone.now() + timedelta(hours=48))
+    later(1)
+    emails.sweep_outbox()
+    later(47 * 60)  # the SMTP server stayed down for two days
+    assert emails.outbox_backlog()["pending"] == 1
+    later(2 * 60)
+    emails.sweep_outbox()
+    message.refresh_from_db()
+    assert message.abandoned_at is not None and message.sent_at is None
+    assert emails.outbox_backlog() == {
+        "pending": 0,
+        "oldest_pending_seconds": 0,
+        "abandoned_last_day": 1,
+    }
+    page = admin_client.get(
+        reverse("admin:questions_outboundemail_changelist"), {"delivery": "abandoned"}
+    )
+    assert page.status_code == 200
+    assert (
+        "Abandonné" in page.content.decode() and "ConnectionRefusedError" in page.content.decode()
+    )
+
+
+def test_a_recipient_refused_for_good_is_abandoned_at_once(email_templates, smtp):
+    smtp.refuse = {"nobody@example.org"}
+    message = queue_hello(to="nobody@example.org")
+    assert emails.send_outbound_email(message_id=message.pk) is False
+    message.refresh_from_db()
+    assert message.abandoned_at is not None and "550" in message.last_error
+
+
+def test_every_attempt_of_a_row_carries_the_same_message_id(email_templates, smtp):
+    first, second = queue_hello(), queue_hello()
+    assert emails.send_outbound_email(message_id=first.pk)
+    # As if the worker had died after the server accepted it: sent again once presumed dead.
+    OutboundEmail.objects.filter(pk=first.pk).update(sent_at=None)
+    assert emails.send_outbound_email(message_id=first.pk)
+    assert emails.send_outbound_email(message_id=second.pk)
+    ids = smtp.message_ids()
+    assert ids[0] == ids[1] != ids[2]
+    assert ids[0].startswith("<outbox.") and ids[0].endswith("@horslesmurs.diplomatie.gouv.fr>")
+
+
+def test_a_row_being_sent_by_another_worker_is_left_to_it(email_templates, smtp):
+    message = queue_hello()
+    OutboundEmail.objects.filter(pk=message.pk).update(
+        sending_until=timezone.now() + timedelta(minutes=5)
+    )
+    later(1)
+    assert emails.sweep_outbox() == 0
+    assert smtp.messages == []
+
+
+def test_a_confirmation_email_is_useful_as_long_as_its_link(settings, client):
+    event = EventFactory(themes=[ThemeFactory(slug="europe", name="Europe")])
+    client.post(reverse("events:detail", kwargs={"slug": event.slug}), question_data(event))
+    message = OutboundEmail.objects.get(kind="question_confirmation")
+    lifetime = message.expires_at - message.created_at
+    expected = timedelta(seconds=settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS)
+    assert abs(lifetime - expected) < timedelta(seconds=5)
+
+
+def test_moderators_see_the_outbox_with_addresses_masked_in_constant_queries(
+    email_templates, client, django_assert_max_num_queries
+):
+    client.force_login(UserFactory(groups=[MODERATORS]))
+    url = reverse("admin:questions_outboundemail_changelist")
+    queue_hello(to="camille.durand@example.org")
+    client.get(url)
+    with django_assert_max_num_queries(12) as first:
+        client.get(url)
+    for n in range(20):
+        queue_hello(to=f"citoyen{n}@example.org")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "c•••@•••.org" in page and "camille.durand@example.org" not in page
+    assert client.get(url, {"to__startswith": "c"}).status_code == 400  # no rebuilding it
+    assert client.post(url, {"action": "delete_selected", "_selected_action": [1]}).status_code in (
+        200,
+        302,
+    )
+    assert OutboundEmail.objects.count() == 21  # read-only: nothing deleted
