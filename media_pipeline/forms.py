@@ -1,10 +1,21 @@
 from django import forms
 from django.conf import settings
+from django.core.files import File
 from django.utils.translation import gettext_lazy as _
 
 from media_pipeline.exceptions import InvalidCaptions
 from media_pipeline.models import Caption
 from media_pipeline.webvtt import MAX_CAPTION_BYTES, validate_webvtt
+
+
+def validated_webvtt(uploaded: File) -> File:
+    """The uploaded file, rewound, if it reads as WebVTT; else the reason as a field error."""
+    try:
+        validate_webvtt(uploaded.read())
+    except InvalidCaptions as error:
+        raise forms.ValidationError(str(error)) from error
+    uploaded.seek(0)
+    return uploaded
 
 
 class CaptionForm(forms.Form):
@@ -26,12 +37,7 @@ class CaptionForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > MAX_CAPTION_BYTES:
             raise forms.ValidationError(_("The captions file is too large."))
-        try:
-            validate_webvtt(uploaded.read())
-        except InvalidCaptions as error:
-            raise forms.ValidationError(str(error)) from error
-        uploaded.seek(0)
-        return uploaded
+        return validated_webvtt(uploaded)
 
 
 class TranscriptForm(forms.Form):
@@ -50,9 +56,5 @@ class CaptionAdminForm(forms.ModelForm):
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         if uploaded and hasattr(uploaded, "content_type"):  # a new file, not the stored one
-            try:
-                validate_webvtt(uploaded.read())
-            except InvalidCaptions as error:
-                raise forms.ValidationError(str(error)) from error
-            uploaded.seek(0)
+            return validated_webvtt(uploaded)
         return uploaded
