@@ -63,3 +63,14 @@ def console_events() -> list[Event]:
     """Events a moderator may run live: published ones from yesterday on, soonest first."""
     since = timezone.now() - timedelta(days=1)
     return list(Event.objects.published().filter(ends_at__gte=since).order_by("starts_at")[:30])
+
+
+def stage_marks(event: Event) -> list[tuple[str, str, object, object]]:
+    """(public id, title, "now answering" pressed at, "answered on stage" pressed at) of the
+    event's questions answered on stage, in the order they were taken: the recording's chapters
+    are pre-filled from them (media_pipeline.chapters)."""
+    return list(
+        Question.objects.filter(event=event, state=S.ON_STAGE, stage_started_at__isnull=False)
+        .order_by("stage_started_at", "pk")
+        .values_list("public_id", "title", "stage_started_at", "stage_ended_at")
+    )
