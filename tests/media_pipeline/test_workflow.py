@@ -5,11 +5,12 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from media_pipeline import workflow
+from media_pipeline import selectors, workflow
 from media_pipeline.exceptions import PublishRefused, RetryRefused, UploadConflict
 from media_pipeline.models import AnswerVideo, VideoState
 from portal.roles import SPOKESPERSON_STAFF
-from tests.factories import UserFactory
+from questions.models import QuestionState
+from tests.factories import QuestionFactory, UserFactory
 from tests.media_pipeline.conftest import attach
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,18 @@ def video_in(state: str) -> AnswerVideo:
 )
 def test_each_action_is_allowed_from_its_states_only(action, allowed):
     assert {state for state in S.values if action.allows(video_in(state))} == allowed
+
+
+def test_a_question_receives_an_answer_video_while_its_own_workflow_lets_it_be_answered():
+    # Selected for a video answer, or answered on stage on a tour day (the video comes after).
+    accepting = {QuestionState.SELECTED, QuestionState.ON_STAGE}
+    for state in QuestionState.values:
+        question = QuestionFactory(state=state)
+        assert workflow.question_accepts_answer(question) == (state in accepting)
+        if state not in accepting:
+            with pytest.raises(UploadConflict):
+                workflow.check_question_accepts_answer(question)
+    assert {q.state for q in selectors.questions_awaiting_video()} == accepting
 
 
 def test_a_refused_action_raises_its_domain_error_with_the_clearest_reason(settings):
