@@ -39,7 +39,7 @@ def shot(page: Page, name: str) -> None:
     folder = os.environ.get("HLM_SHOTS_DIR")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def sign_in(page: Page, live_server, user) -> None:
@@ -177,6 +177,8 @@ def test_the_live_pages_are_accessible(new_tab, hall, live_server, language):
         assert response.status == 200, url
         expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
         expect(page.locator("[data-live-now-title], .hlm-console-item").first).to_be_visible()
+        # Nothing wider than the screen (the console's long rejection reasons on a phone).
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
         violations = axe_violations(page)
         if violations:
             failures.append(f"[{language}] {name} {url}\n{describe(violations)}")
