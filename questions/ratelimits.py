@@ -22,8 +22,8 @@ def check_email_rate(
     request: HttpRequest,
     *,
     email: str,
-    group: str = "questions.submit.email",
-    setting: str = "RATELIMIT_QUESTION_PER_EMAIL",
+    group: str,
+    setting: str,
 ) -> None:
     """Count one action for this address; raise Ratelimited (→ the 429 page) past the limit.
 
@@ -38,3 +38,11 @@ def check_email_rate(
         increment=True,
     ):
         raise Ratelimited()
+
+
+def over_ip_rate(request: HttpRequest, *, group: str, setting: str) -> bool:
+    """Count one action of this client IP in `group` (e.g. one per question); whether it is past
+    the limit."""
+    return is_ratelimited(
+        request, group=group, key="ip", rate=rate_from_setting(setting), increment=True
+    )

@@ -29,7 +29,7 @@ from questions.exceptions import (
     TransitionNotAllowed,
 )
 from questions.live.state import bump_live_version, forget_live_state
-from questions.models import ModerationDecision, Question, Support
+from questions.models import ModerationDecision, OutboundEmail, Question, Support
 from questions.models import QuestionState as S
 from questions.selectors import forget_state_counts
 from questions.tokens import confirmation_link_hours, make_confirmation_token
@@ -197,7 +197,21 @@ def confirmation_url(question: Question) -> str:
         return absolute_reverse("questions:confirm", kwargs={"token": token})
 
 
-def _queue_confirmation_email(question: Question) -> None:
+def _queue_confirmation_email(question: Question, *, asked_again: bool = False) -> None:
+    """One confirmation e-mail per address and QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS,
+    whoever typed the address: its link's page lists every question waiting with it. The e-mail
+    never quotes the title (a stranger's words in the owner's inbox). A link asked for again
+    (its own per-address limit) is always sent."""
+    since = timezone.now() - timedelta(
+        seconds=settings.QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS
+    )
+    if (
+        not asked_again
+        and OutboundEmail.objects.filter(
+            kind="question_confirmation", to__iexact=question.email, created_at__gte=since
+        ).exists()
+    ):
+        return
     queue_email(
         to=question.email,
         kind="question_confirmation",
@@ -235,26 +249,32 @@ def confirm_question(*, question: Question) -> tuple[Question, bool]:
         return question, False
 
 
+def questions_awaiting_confirmation(*, email: str) -> list[Question]:
+    """The questions still waiting for confirmation with this address (the link's page)."""
+    recent = timezone.now() - timedelta(seconds=settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS)
+    return list(
+        Question.objects.select_related("event")
+        .filter(email__iexact=email, state=S.UNCONFIRMED, created_at__gte=recent)
+        .order_by("created_at")[:20]
+    )
+
+
 def resend_confirmation(*, question: Question) -> bool:
     """A new link for a still unconfirmed question. Returns whether an e-mail was queued."""
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
         if not workflow.CONFIRM.allows(question) or not question.email:
             return False
-        _queue_confirmation_email(question)
+        _queue_confirmation_email(question, asked_again=True)
     return True
 
 
 def resend_confirmations_for_email(*, email: str) -> int:
-    """New links for every recent unconfirmed question of an address (the "lost link" form).
-
-    The caller shows the same message whatever the result: it must not reveal who wrote.
-    """
-    recent = timezone.now() - timedelta(seconds=settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS)
-    pending = Question.objects.filter(
-        email__iexact=email.strip(), state=S.UNCONFIRMED, created_at__gte=recent
-    )
-    return sum(resend_confirmation(question=question) for question in pending[:10])
+    """One new link for the recent unconfirmed questions of an address (the "lost link" form):
+    its page lists them all. The caller shows the same message whatever the result: it must not
+    reveal who wrote."""
+    waiting = questions_awaiting_confirmation(email=email.strip())
+    return int(bool(waiting) and resend_confirmation(question=waiting[-1]))
 
 
 def supporter_key_digest(browser_key: str) -> str:

@@ -26,7 +26,7 @@ from questions.exceptions import DuplicateSubmission, QuestionError
 from questions.forms import QuestionForm, ResendConfirmationForm, SearchForm, SupportForm
 from questions.live.state import page_state_if_live
 from questions.models import Question, Support
-from questions.ratelimits import check_email_rate, rate_from_setting
+from questions.ratelimits import check_email_rate, over_ip_rate, rate_from_setting
 from questions.tokens import (
     confirmation_link_hours,
     make_form_started,
@@ -73,7 +73,8 @@ def handle_question_form(request: HttpRequest, form: QuestionForm) -> HttpRespon
         return None
     if form.filled_by_robot:
         return redirect("questions:check_inbox")  # say nothing to robots; store nothing
-    check_email_rate(request, email=form.cleaned_data["email"])
+    # No refusal per address here: anyone may type anyone's address, so the e-mails are what is
+    # limited (services: one confirmation e-mail per address and interval).
     data = form.cleaned_data
     try:
         services.submit_question(
@@ -136,8 +137,16 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     question = Question.objects.select_related("event").filter(public_id=public_id).first()
     if question is None:
         return render(request, "questions/confirm_gone.html", status=410)
-    if request.method == "GET" and workflow.CONFIRM.allows(question):
-        return render(request, "questions/confirm.html", {"question": question})
+    # The link proves the mailbox: it may confirm any question waiting with the same address
+    # (one e-mail per address and interval, whoever submitted).
+    waiting = services.questions_awaiting_confirmation(email=question.email)
+    if request.method == "GET":
+        if workflow.CONFIRM.allows(question) or waiting:
+            context = {"question": question, "waiting": waiting}
+            return render(request, "questions/confirm.html", context)
+    else:
+        chosen = request.POST.get("question", question.public_id)
+        question = next((other for other in waiting if other.public_id == chosen), question)
     question, changed = services.confirm_question(question=question)
     return render(
         request,
@@ -240,7 +249,16 @@ def support(request: HttpRequest, public_id: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.public(), public_id=public_id)
     form = SupportForm(request.POST)
     browser_key = read_supporter_cookie(request) or secrets.token_urlsafe(32)
-    if not form.is_valid():
+    stuffing = over_ip_rate(
+        request,
+        group=f"questions.support.{question.pk}",
+        setting="RATELIMIT_SUPPORT_PER_IP_AND_QUESTION",
+    )
+    if stuffing:
+        messages.error(
+            request, _("This connection has already supported this question today: thank you.")
+        )
+    elif not form.is_valid():
         messages.error(
             request,
             _("Please check the e-mail address: %(error)s")

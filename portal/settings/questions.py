@@ -6,6 +6,12 @@ from .base import env
 QUESTION_CONFIRMATION_MAX_AGE_SECONDS = env.int(
     "QUESTION_CONFIRMATION_MAX_AGE_SECONDS", default=48 * 3600
 )
+# At most one confirmation e-mail per address in this interval, whoever submits with it (no
+# per-address refusal: strangers cannot lock the owner out); its page lists every question
+# waiting with that address.
+QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS = env.int(
+    "QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS", default=15 * 60
+)
 REJECTED_QUESTION_RETENTION_DAYS = env.int("REJECTED_QUESTION_RETENTION_DAYS", default=90)
 QUESTION_MIN_FILL_SECONDS = env.int("QUESTION_MIN_FILL_SECONDS", default=3)
 # A question form older than this is refused (its signed timestamp has expired): reload the page.

@@ -105,9 +105,12 @@ if not REDIS_URL:
 # "<count>/<period>" with period s, m, h or d. Keys: client IP (key="ip") and normalised e-mail.
 RATELIMIT_VIEW = "portal.views.ratelimited"
 RATELIMIT_QUESTION_PER_IP = env.str("RATELIMIT_QUESTION_PER_IP", default="10/h")
-RATELIMIT_QUESTION_PER_EMAIL = env.str("RATELIMIT_QUESTION_PER_EMAIL", default="5/h")
 RATELIMIT_RESEND_PER_IP = env.str("RATELIMIT_RESEND_PER_IP", default="10/h")
 RATELIMIT_RESEND_PER_EMAIL = env.str("RATELIMIT_RESEND_PER_EMAIL", default="3/h")
 RATELIMIT_SUPPORT_PER_IP = env.str("RATELIMIT_SUPPORT_PER_IP", default="60/h")
+# Supports of one question from one client IP: clearing cookies does not add more than this.
+RATELIMIT_SUPPORT_PER_IP_AND_QUESTION = env.str(
+    "RATELIMIT_SUPPORT_PER_IP_AND_QUESTION", default="2/d"
+)
 # Play beacons (start and end of each play) per client IP: generous, a school shares one address.
 RATELIMIT_PLAY_PER_IP = env.str("RATELIMIT_PLAY_PER_IP", default="600/h")

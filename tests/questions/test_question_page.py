@@ -115,6 +115,26 @@ def test_supports_are_rate_limited_per_ip(client, settings):
     assert Support.objects.count() == 2
 
 
+def test_clearing_cookies_does_not_stuff_supports_from_one_connection(client, settings):
+    from django.test import Client
+
+    settings.RATELIMIT_SUPPORT_PER_IP_AND_QUESTION = "2/d"
+    question, other_question = QuestionFactory.create_batch(2)
+    for _attempt in range(3):  # a new browser (no cookie) each time, from the same IP
+        assert support(Client(), question).status_code == 302
+    question.refresh_from_db()
+    assert question.support_count == 2 and Support.objects.count() == 2
+    refused = Client()
+    page = refused.get(support(refused, question)["Location"]).content.decode()
+    assert "déjà soutenu cette question aujourd’hui" in page
+    # Another question from that connection, and this question from another one, still count.
+    support(Client(), other_question)
+    support(Client(REMOTE_ADDR="203.0.113.20"), question)
+    question.refresh_from_db()
+    other_question.refresh_from_db()
+    assert question.support_count == 3 and other_question.support_count == 1
+
+
 @pytest.mark.parametrize("count", [5, 200])
 def test_the_event_page_makes_at_most_8_queries(client, django_assert_max_num_queries, count):
     theme = ThemeFactory()
@@ -129,9 +149,12 @@ def test_the_event_page_makes_at_most_8_queries(client, django_assert_max_num_qu
 
 
 @pytest.mark.parametrize("count", [5, 200])
-def test_the_question_page_makes_at_most_8_queries(client, django_assert_max_num_queries, count):
+def test_the_question_page_makes_at_most_8_queries(
+    client, django_assert_max_num_queries, count, settings
+):
     from django.test import Client
 
+    settings.RATELIMIT_SUPPORT_PER_IP_AND_QUESTION = "100/d"  # four browsers on one test IP
     event = EventFactory()
     questions = QuestionFactory.create_batch(count, event=event)
     question = questions[0]

@@ -273,22 +273,52 @@ def test_too_many_questions_from_one_ip_get_the_429_page_in_the_visitors_languag
     assert Question.objects.count() == 2
 
 
-def test_too_many_questions_from_one_address_are_refused(client, event, settings):
-    settings.RATELIMIT_QUESTION_PER_EMAIL = "2/h"
-    for n in range(2):
-        client.post(
+def test_strangers_using_an_address_neither_lock_its_owner_out_nor_spam_it(client, event):
+    """Five questions sent with Camille's address from five IPs: one e-mail, without their
+    titles; Camille still submits, and confirms her own question from that e-mail's page."""
+    for n in range(5):
+        response = client.post(
             event_url(event),
-            question_data(event, title=f"Question {n}", submission_token=f"{n}" * 32),
+            question_data(
+                event,
+                title=f"Achetez des montres pas chères {n}",
+                submission_token=f"{n}" * 32,
+            ),
+            REMOTE_ADDR=f"198.51.100.{n}",
         )
-    response = client.post(
+        assert response.status_code == 302
+    mine = client.post(
         event_url(event),
-        question_data(
-            event, title="Encore", email="Camille@Example.org", submission_token="9" * 32
-        ),
+        question_data(event, title="Ma vraie question", submission_token="9" * 32),
         REMOTE_ADDR="10.1.1.1",
     )
-    assert response.status_code == 429
-    assert Question.objects.count() == 2
+    assert mine.status_code == 302 and mine["Location"] == reverse("questions:check_inbox")
+    assert Question.objects.filter(state=QuestionState.UNCONFIRMED).count() == 6
+    (message,) = OutboundEmail.objects.filter(to="camille@example.org")  # one e-mail
+    assert "montres" not in message.subject + message.body_text + message.body_html
+    assert event.i18n.title in message.body_text
+
+    path = confirmation_link(message).split("8000", 1)[1]
+    page = client.get(path).content.decode()
+    assert "Ma vraie question" in page and page.count('name="question"') == 6
+    own = Question.objects.get(title="Ma vraie question")
+    confirmed = client.post(path, {"question": own.public_id})
+    assert "Votre question est confirmée" in confirmed.content.decode()
+    assert Question.objects.get(pk=own.pk).state == QuestionState.SUBMITTED
+    assert Question.objects.filter(state=QuestionState.SUBMITTED).count() == 1
+
+
+def test_a_link_confirms_only_questions_of_its_own_address(client, event):
+    client.post(event_url(event), question_data(event))
+    client.post(
+        event_url(event),
+        question_data(event, email="autre@example.org", submission_token="8" * 32),
+    )
+    other = Question.objects.get(email="autre@example.org")
+    message = OutboundEmail.objects.get(to="camille@example.org")
+    path = confirmation_link(message).split("8000", 1)[1]
+    client.post(path, {"question": other.public_id})
+    assert Question.objects.get(pk=other.pk).state == QuestionState.UNCONFIRMED
 
 
 def test_new_links_for_one_address_are_limited_even_from_many_ips(client, event, settings):
