@@ -111,7 +111,7 @@ def event_context(request: HttpRequest, event: Event, form: QuestionForm | None)
         "questions_open": form is not None,
         "questions_not_yet_open": event.questions_open_at > now,
         # While the event is live, the phones in the room see the live list (questions/live/).
-        "live_state": page_state_if_live(event.pk),
+        "live_state": page_state_if_live(event),
     }
 
 

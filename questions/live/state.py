@@ -9,11 +9,13 @@ each, and a 304 when nothing changed.
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from events.models import Event
 from questions.live.models import LiveEvent
@@ -28,6 +30,8 @@ STATE_SECONDS = 5
 # The most supported questions the room sees (the big screen shows the first ones).
 LIST_LIMIT = 20
 POLL_SECONDS = 2
+# Around the event's hours, its page watches for the event to go live.
+EVENT_DAY_MARGIN = timedelta(hours=3)
 QUESTION_FIELDS = ("public_id", "slug", "title", "display_name", "support_count", "language")
 
 
@@ -118,9 +122,15 @@ def page_state(event_id: int) -> dict[str, Any]:
     return json.loads(cached.body) if cached else {}
 
 
-def page_state_if_live(event_id: int) -> dict[str, Any]:
-    """The state for the event page: the cached one, else (one query) nothing unless live."""
-    cached = cache.get(STATE_KEY.format(event_id=event_id))
-    if cached is None and not LiveEvent.objects.filter(event_id=event_id, is_live=True).exists():
-        return {"live": False}
-    return json.loads(cached.body) if cached else page_state(event_id)
+def page_state_if_live(event: Event) -> dict[str, Any]:
+    """The state for the event page: the cached one, else (one query) nothing unless live.
+    `watch` says whether the page polls: while live, and on the event's day (a page cached
+    before the moderator went live still shows the live panel once it is)."""
+    cached = cache.get(STATE_KEY.format(event_id=event.pk))
+    if cached is None and not LiveEvent.objects.filter(event_id=event.pk, is_live=True).exists():
+        state: dict[str, Any] = {"live": False}
+    else:
+        state = json.loads(cached.body) if cached else page_state(event.pk)
+    now = timezone.now()
+    on_the_day = event.starts_at - EVENT_DAY_MARGIN <= now <= event.ends_at + EVENT_DAY_MARGIN
+    return {**state, "watch": state["live"] or on_the_day}

@@ -7,6 +7,7 @@ and a laptop, event page on a phone)."""
 
 import io
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import zxingcpp
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -151,6 +152,22 @@ def test_a_phone_in_the_room_sees_now_answering_and_the_live_list(new_tab, hall)
     # No 2-second promise for phones (they may be busy elsewhere): within a few polls.
     expect(panel.locator("[data-live-now-title]")).to_have_text(questions[2].title, timeout=6_000)
     expect(panel.get_by_role("link", name=questions[0].title)).to_be_visible()
+
+
+def test_on_the_event_day_a_page_opened_before_the_start_shows_the_live_panel(new_tab, hall):
+    event, questions, moderator = hall["event"], hall["questions"], hall["moderator"]
+    event.starts_at = timezone.now() + timedelta(minutes=30)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+    phone = new_tab(phone=True)
+    phone.goto(url_in("fr", "events:detail", slug=event.slug))
+    panel = phone.locator("#live")
+    expect(panel).to_be_hidden()
+    services.set_live(event=event, actor=moderator, is_live=True)
+    services.start_answering(question=questions[1], actor=moderator)
+    # Before going live the page asks every 6 s: within two such polls.
+    expect(panel.locator("[data-live-now-title]")).to_have_text(questions[1].title, timeout=13_000)
+    expect(panel.get_by_role("heading", name="En ce moment dans la salle")).to_be_visible()
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])

@@ -2,10 +2,11 @@
 query counts) and the console's permissions."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from questions.exceptions import AlreadyDecided, LiveActionRefused
 from questions.live import services
@@ -241,3 +242,13 @@ def test_the_console_speaks_the_moderators_language(client, event, moderator):
         url = reverse("live:console", kwargs={"slug": event.slug})
     html = client.get(url).content.decode()
     assert "إلى الأعلى" in html and "إلى الأسفل" in html and "Monter" not in html
+
+
+def test_the_event_page_watches_for_the_live_only_around_the_event(client, event):
+    url = reverse("events:detail", kwargs={"slug": event.slug})
+    assert "data-live-state-url" not in client.get(url).content.decode()  # in a week
+    event.starts_at = timezone.now() + timedelta(hours=1)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    event.save()
+    html = client.get(url).content.decode()
+    assert "data-live-state-url" in html and 'id="live" aria-labelledby="live-title" hidden' in html

@@ -144,7 +144,9 @@
         if (body !== lastBody) {
           lastBody = body;
           var state = JSON.parse(body);
-          period = (state.poll_seconds || 2) * 1000;
+          // An event page waiting for its event to go live asks less often.
+          var waiting = data.liveMode === "panel" && !state.live;
+          period = (state.poll_seconds || 2) * 1000 * (waiting ? 3 : 1);
           render(state);
         }
       })
