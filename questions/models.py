@@ -208,8 +208,10 @@ class Support(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="supports")
     supporter_key = models.CharField(max_length=64)
-    # Optional: the supporter asked to be told when the answer is published.
+    # Optional: the supporter asked to be told when the answer is published; nothing is sent to
+    # it before its owner confirmed it (double opt-in, like a question's address).
     email = models.EmailField(_("e-mail address"), blank=True)
+    email_confirmed_at = models.DateTimeField(_("address confirmed at"), null=True, blank=True)
     language = models.CharField(
         _("language"), max_length=7, choices=settings.LANGUAGES, default="fr"
     )

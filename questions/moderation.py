@@ -112,7 +112,12 @@ def add_author_as_supporter(*, duplicate: Question, kept: Question) -> None:
     Support.objects.get_or_create(
         question=duplicate,
         supporter_key=f"author:{duplicate.public_id}",
-        defaults={"email": duplicate.email, "language": duplicate.language},
+        # Their address was confirmed with their question (double opt-in).
+        defaults={
+            "email": duplicate.email,
+            "language": duplicate.language,
+            "email_confirmed_at": duplicate.confirmed_at,
+        },
     )
 
 
@@ -121,11 +126,11 @@ def move_supports(*, source: Question, target: Question) -> None:
     `target` (with the e-mail they left, if only the moved one had it). Recount both."""
     on_target = Support.objects.filter(question=target, supporter_key=OuterRef("supporter_key"))
     overlapping = Support.objects.filter(question=source).filter(Exists(on_target))
-    for supporter_key, email, language in overlapping.exclude(email="").values_list(
-        "supporter_key", "email", "language"
+    for supporter_key, email, language, confirmed_at in overlapping.exclude(email="").values_list(
+        "supporter_key", "email", "language", "email_confirmed_at"
     ):
         Support.objects.filter(question=target, supporter_key=supporter_key, email="").update(
-            email=email, language=language
+            email=email, language=language, email_confirmed_at=confirmed_at
         )
     overlapping.delete()
     Support.objects.filter(question=source).update(question=target)

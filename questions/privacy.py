@@ -22,7 +22,8 @@ ANONYMOUS_DISPLAY_NAME = "Anonyme"
 def purge_unconfirmed_questions(*, now: datetime | None = None) -> int:
     """Delete questions never confirmed once their confirmation link has expired.
 
-    Their confirmation e-mails go too (they hold the address and the text). Returns the count.
+    Their confirmation e-mails go too (they hold the address and the text), and so do the
+    addresses supporters left but never confirmed (the support itself stays). Returns the count.
     """
     limit = (now or timezone.now()) - timedelta(
         seconds=settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS
@@ -33,6 +34,15 @@ def purge_unconfirmed_questions(*, now: datetime | None = None) -> int:
         )
     )
     OutboundEmail.objects.filter(question_id__in=expired_ids).delete()
+    unconfirmed_supporters = Support.objects.exclude(email="").filter(
+        email_confirmed_at__isnull=True, created_at__lt=limit
+    )
+    OutboundEmail.objects.filter(
+        kind="support_email_confirmation",
+        to__in=unconfirmed_supporters.values("email"),
+        created_at__lt=limit,
+    ).delete()
+    unconfirmed_supporters.update(email="")
     forget_state_counts()
     return deleted_questions(Question.objects.filter(pk__in=expired_ids).delete())
 

@@ -32,7 +32,11 @@ from questions.live.state import bump_live_version, forget_live_state
 from questions.models import ModerationDecision, OutboundEmail, Question, Support
 from questions.models import QuestionState as S
 from questions.selectors import forget_state_counts
-from questions.tokens import confirmation_link_hours, make_confirmation_token
+from questions.tokens import (
+    confirmation_link_hours,
+    make_confirmation_token,
+    make_support_email_token,
+)
 
 
 def transition_question(
@@ -105,7 +109,8 @@ def answer_recipients(question: Question) -> list[tuple[str, str]]:
     recipients = {}
     if question.email:
         recipients[question.email.lower()] = question.language
-    for email, language in question.supports.exclude(email="").values_list("email", "language"):
+    confirmed = question.supports.exclude(email="").filter(email_confirmed_at__isnull=False)
+    for email, language in confirmed.values_list("email", "language"):
         recipients.setdefault(email.lower(), language)
     return list(recipients.items())
 
@@ -291,8 +296,9 @@ def support_question(
 ) -> Support:
     """Count one support ("me too") per browser for a public, not yet answered question.
 
-    `email`, if given, is told when the answer is published. Raises AlreadySupported or
-    SupportRefused.
+    `email`, if given, is told when the answer is published once its owner has confirmed it:
+    a confirmation link is e-mailed (at most one per address and interval). Raises
+    AlreadySupported or SupportRefused.
     """
     try:
         with transaction.atomic():
@@ -308,8 +314,46 @@ def support_question(
                 email=email.strip(),
                 language=language,
             )
+            if support.email and not _support_email_confirmed(support.email):
+                _queue_support_email_confirmation(support)
     except IntegrityError as error:
         raise AlreadySupported() from error
     forget_live_state(question.event_id)  # committed: the room sees the new count
     question.refresh_from_db(fields=["support_count"])
     return support
+
+
+def _support_email_confirmed(email: str) -> bool:
+    return Support.objects.filter(email__iexact=email, email_confirmed_at__isnull=False).exists()
+
+
+def _queue_support_email_confirmation(support: Support) -> None:
+    """Double opt-in of a supporter's address: one e-mail per address and interval, quoting
+    nothing a stranger typed."""
+    since = timezone.now() - timedelta(
+        seconds=settings.QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS
+    )
+    if OutboundEmail.objects.filter(
+        kind="support_email_confirmation", to__iexact=support.email, created_at__gte=since
+    ).exists():
+        return
+    token = make_support_email_token(support.email)
+    with translation.override(support.language):
+        url = absolute_reverse("questions:confirm_support_email", kwargs={"token": token})
+    queue_email(
+        to=support.email,
+        kind="support_email_confirmation",
+        template="questions/email/support_email",
+        context={"confirm_url": url, "hours": confirmation_link_hours()},
+        language=support.language,
+        expires_at=timezone.now()
+        + timedelta(seconds=settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS),
+    )
+
+
+def confirm_support_email(*, email: str) -> int:
+    """The supporter opened their link and pressed the button: every support left with this
+    address will be told of its answer. Returns how many supports this confirmed."""
+    return Support.objects.filter(email__iexact=email, email_confirmed_at__isnull=True).update(
+        email_confirmed_at=timezone.now()
+    )

@@ -32,6 +32,24 @@ def read_confirmation_token(token: str, *, check_age: bool = True) -> str:
     return payload["q"]
 
 
+SUPPORT_EMAIL_SALT = "questions.support-email"
+
+
+def make_support_email_token(email: str) -> str:
+    """The link that confirms a supporter's address (all its supports at once)."""
+    return signing.dumps({"e": email.strip().lower()}, salt=SUPPORT_EMAIL_SALT)
+
+
+def read_support_email_token(token: str) -> str:
+    """The address. Raises signing.SignatureExpired or signing.BadSignature."""
+    payload = signing.loads(
+        token, salt=SUPPORT_EMAIL_SALT, max_age=settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS
+    )
+    if not isinstance(payload, dict) or not isinstance(payload.get("e"), str):
+        raise signing.BadSignature("unexpected payload")
+    return payload["e"]
+
+
 def make_form_started(at: float | None = None) -> str:
     """A signed timestamp put in the question form when it is displayed."""
     return signing.dumps(at if at is not None else time.time(), salt=FORM_STARTED_SALT)

@@ -11,5 +11,10 @@ urlpatterns = [
     path("questions/confirm/new-link/", views.resend_confirmation, name="resend"),
     path("questions/confirm/<str:token>/", views.confirm, name="confirm"),
     path("questions/support/<str:public_id>/", views.support, name="support"),
+    path(
+        "questions/support-email/<str:token>/",
+        views.confirm_support_email,
+        name="confirm_support_email",
+    ),
     path("questions/<str:public_id>/<str:slug>/", views.question_detail, name="detail"),
 ]

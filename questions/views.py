@@ -31,6 +31,7 @@ from questions.tokens import (
     confirmation_link_hours,
     make_form_started,
     read_confirmation_token,
+    read_support_email_token,
 )
 
 ANSWER_PARTIAL = "media_pipeline/_answer.html"
@@ -276,6 +277,14 @@ def support(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Thank you: your support is counted."))
+            if form.cleaned_data["email"]:
+                messages.info(
+                    request,
+                    _(
+                        "To be told when it is answered, confirm your e-mail address with the "
+                        "link we sent to it."
+                    ),
+                )
     response = redirect(question.get_absolute_url() + "#support")
     response.set_signed_cookie(
         SUPPORTER_COOKIE,
@@ -287,6 +296,20 @@ def support(request: HttpRequest, public_id: str) -> HttpResponse:
         samesite="Lax",
     )
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_support_email(request: HttpRequest, token: str) -> HttpResponse:
+    """A supporter's address, confirmed by a button (mail scanners open links, never press)."""
+    try:
+        email = read_support_email_token(token)
+    except signing.BadSignature:  # includes SignatureExpired
+        return render(request, "questions/support_email.html", {"invalid": True}, status=400)
+    confirmed = request.method == "POST"
+    if confirmed:
+        services.confirm_support_email(email=email)
+    return render(request, "questions/support_email.html", {"confirmed": confirmed})
 
 
 # --- Search ---------------------------------------------------------------------------------------

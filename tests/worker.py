@@ -108,3 +108,28 @@ def stop_worker(process: subprocess.Popen, grace: float = 20) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def processes_in_session(session_id: int) -> dict[int, str]:
+    """pid → command name of the processes of a session (the worker, its children, ffmpeg)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[3]) == session_id and fields[0] != "Z":
+            found[int(stat.parent.name)] = name
+    return found
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -74,7 +74,12 @@ def make_ready(question, clip) -> AnswerVideo:
 def test_publishing_needs_french_captions_or_a_transcript_and_notifies_once(
     client, staff, selected_question, clip, django_capture_on_commit_callbacks
 ):
-    Support.objects.create(question=selected_question, email="soutien@example.org", language="en")
+    Support.objects.create(
+        question=selected_question,
+        email="soutien@example.org",
+        language="en",
+        email_confirmed_at=timezone.now(),
+    )
     video = make_ready(selected_question, clip)
     captions.set_caption(video=video, language="en", content=VTT)
     with pytest.raises(PublishRefused):

@@ -16,34 +16,9 @@ from media_pipeline.models import AnswerVideo, VideoState
 from media_pipeline.storage_ops import list_tree
 from portal.celery import app
 from tests.media_pipeline.conftest import attach, make_clip
-from tests.worker import ROOT, running_worker, worker_command
+from tests.worker import ROOT, processes_in_session, running_worker, wait_for, worker_command
 
 pytestmark = pytest.mark.slow
-
-
-def processes_in_session(session_id: int) -> dict[int, str]:
-    """pid → command name of the processes of a session (the worker, its children, ffmpeg)."""
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        fields = text[text.rindex(")") + 2 :].split()
-        if int(fields[3]) == session_id and fields[0] != "Z":
-            found[int(stat.parent.name)] = name
-    return found
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

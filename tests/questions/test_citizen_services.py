@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from questions import services
 from questions.exceptions import (
@@ -45,8 +46,6 @@ def test_submit_stores_an_unconfirmed_question_and_queues_the_email_after_commit
 
 def test_submit_refuses_a_closed_or_unpublished_event_and_a_foreign_theme():
     from datetime import timedelta
-
-    from django.utils import timezone
 
     now = timezone.now()
     closed = EventFactory(
@@ -121,11 +120,21 @@ def test_supports_once_per_browser_and_never_on_answered_questions():
     assert answered.support_count == hidden.support_count == 0
 
 
-def test_a_supporter_email_is_told_of_the_answer():
+def test_a_supporter_email_is_told_of_the_answer_only_once_confirmed():
     question = QuestionFactory(state=QuestionState.SELECTED, email="author@example.org")
     services.support_question(
         question=question, browser_key="k", email="fan@example.org", language="es"
     )
+    # Anyone may type anyone's address: nothing but the confirmation link goes to it.
+    (link_email,) = OutboundEmail.objects.filter(to="fan@example.org")
+    assert link_email.kind == "support_email_confirmation" and link_email.language == "es"
+    assert question.title not in link_email.body_text
+    assert dict(services.answer_recipients(question)) == {"author@example.org": "fr"}
+    services.support_question(
+        question=QuestionFactory(), browser_key="k", email="FAN@example.org", language="es"
+    )
+    assert OutboundEmail.objects.filter(to__iexact="fan@example.org").count() == 1  # one link
+    assert services.confirm_support_email(email="fan@example.org") == 2
     recipients = dict(services.answer_recipients(question))
     assert recipients == {"author@example.org": "fr", "fan@example.org": "es"}
 

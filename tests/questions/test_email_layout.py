@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 
 from questions.models import OutboundEmail, Support
 from questions.models import QuestionState as S
@@ -20,7 +21,11 @@ def html_tag(message: OutboundEmail) -> str:
 def test_the_answer_email_speaks_arabic_right_to_left_and_french_left_to_right():
     question = QuestionFactory(state=S.SELECTED, email="auteur@example.org", language="ar")
     Support.objects.create(
-        question=question, supporter_key="k", email="soutien@example.org", language="fr"
+        question=question,
+        supporter_key="k",
+        email="soutien@example.org",
+        language="fr",
+        email_confirmed_at=timezone.now(),
     )
     mark_question_answered(question=question, actor=UserFactory())
     sent = {m.to: m for m in OutboundEmail.objects.filter(kind="question_answered")}

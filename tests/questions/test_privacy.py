@@ -154,3 +154,22 @@ def test_the_periodic_tasks_call_the_services(settings):
     backdate(expired, created_at=timezone.now() - timedelta(days=30))
     assert purge_unconfirmed_questions.run() == 1
     assert anonymise_rejected_questions.run() == 0
+
+
+def test_supporters_addresses_never_confirmed_are_forgotten_with_their_links(settings):
+    settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS = 48 * 3600
+    question = QuestionFactory()
+    old = timezone.now() - timedelta(hours=49)
+    stale = Support.objects.create(question=question, supporter_key="a", email="x@example.org")
+    kept = Support.objects.create(
+        question=question, supporter_key="b", email="y@example.org", email_confirmed_at=old
+    )
+    fresh = Support.objects.create(question=question, supporter_key="c", email="z@example.org")
+    Support.objects.filter(pk__in=[stale.pk, kept.pk]).update(created_at=old)
+    link = outbox_email(None, "x@example.org", kind="support_email_confirmation")
+    OutboundEmail.objects.filter(pk=link.pk).update(created_at=old)
+    run("purge_unconfirmed_questions")
+    emails = dict(Support.objects.values_list("supporter_key", "email"))
+    assert emails == {"a": "", "b": "y@example.org", "c": "z@example.org"}
+    assert not OutboundEmail.objects.filter(pk=link.pk).exists()
+    assert Support.objects.count() == 3 and fresh.pk  # the supports themselves still count

@@ -79,6 +79,27 @@ def test_another_browser_counts_again_and_may_leave_an_email(client, django_user
     assert Support.objects.filter(email="louise@example.org").exists()
 
 
+def test_a_supporters_address_is_confirmed_by_a_button_before_any_email(client):
+    import re
+
+    from questions.models import OutboundEmail
+
+    question = QuestionFactory()
+    response = support(client, question, email="louise@example.org")
+    page = client.get(response["Location"]).content.decode()
+    assert "confirmez votre adresse électronique" in page
+    message = OutboundEmail.objects.get(to="louise@example.org")
+    path = re.search(r"https?://[^/\s]+(/fr/questions/support-email/[^/\s]+/)", message.body_text)
+    shown = client.get(path.group(1))  # a mail scanner opens the link: nothing is confirmed
+    assert shown.status_code == 200 and "no-store" in shown["Cache-Control"]
+    assert "Confirmer mon adresse" in shown.content.decode()
+    assert Support.objects.get().email_confirmed_at is None
+    pressed = client.post(path.group(1))
+    assert "Votre adresse électronique est confirmée" in pressed.content.decode()
+    assert Support.objects.get().email_confirmed_at is not None
+    assert client.get("/fr/questions/support-email/forged/").status_code == 400
+
+
 def test_a_forged_cookie_is_ignored_and_replaced(client):
     question = QuestionFactory()
     client.cookies["hlm_supporter"] = "forged"

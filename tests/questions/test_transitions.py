@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from questions.exceptions import AlreadyDecided, TransitionNotAllowed
 from questions.models import ModerationDecision, QuestionState
@@ -49,10 +50,18 @@ def test_answering_notifies_author_and_supporters_once_each_in_their_language(
         state=QuestionState.SELECTED, email="Auteur@example.org", language="fr"
     )
     Support.objects.create(
-        question=question, supporter_key="a", email="fan@example.org", language="en"
+        question=question,
+        supporter_key="a",
+        email="fan@example.org",
+        language="en",
+        email_confirmed_at=timezone.now(),
     )
     Support.objects.create(
-        question=question, supporter_key="b", email="auteur@example.org", language="de"
+        question=question,
+        supporter_key="b",
+        email="auteur@example.org",
+        language="de",
+        email_confirmed_at=timezone.now(),
     )
     Support.objects.create(question=question, supporter_key="c")
     with django_capture_on_commit_callbacks():
