@@ -6,21 +6,48 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from core import leases
+from events.models import Event
 from media_pipeline import workflow
 from media_pipeline.models import AnswerVideo, Caption
 from questions.models import Question
 from questions.workflow import ANSWER
 
+# The staff page's two lists: what to answer (most supported first, then the oldest), and what
+# has been answered (latest first).
+TO_ANSWER = "to_answer"
+ANSWERED = "answered"
+STAFF_LISTS = {
+    TO_ANSWER: (ANSWER.sources, ("-support_count", "created_at", "pk")),
+    ANSWERED: ((ANSWER.target,), ("-answered_at", "-pk")),
+}
 
-def questions_for_answer() -> QuerySet[Question]:
-    """Questions selected for an answer, then the latest answered ones, with their videos."""
+
+def questions_for_answer(
+    *, show: str = TO_ANSWER, event_id: int | None = None, public_id: str = ""
+) -> QuerySet[Question]:
+    """The questions of one of the staff page's lists, with their event, theme, video and
+    captions (a constant number of queries for the page)."""
+    states, ordering = STAFF_LISTS.get(show, STAFF_LISTS[TO_ANSWER])
+    questions = Question.objects.filter(state__in=states)
+    if event_id is not None:
+        questions = questions.filter(event_id=event_id)
+    if public_id:  # one question, reached from its page in the admin
+        questions = questions.filter(public_id=public_id)
     return (
-        Question.objects.filter(state__in=[*ANSWER.sources, ANSWER.target])
-        .select_related("event", "answer_video")
+        questions.select_related("event", "theme", "answer_video")
         .prefetch_related(
             Prefetch("answer_video__captions", queryset=Caption.objects.order_by("language"))
         )
-        .order_by("-state", "-selected_at", "-pk")  # "selected" sorts after "answered"
+        .order_by(*ordering)
+    )
+
+
+def events_with_questions_to_answer() -> QuerySet[Event]:
+    """The events the staff page can filter on: those with a selected or answered question."""
+    return (
+        Event.objects.filter(questions__state__in=[*ANSWER.sources, ANSWER.target])
+        .distinct()
+        .order_by("-starts_at")
     )
 
 

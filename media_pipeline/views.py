@@ -4,9 +4,11 @@ Views are thin: they check permissions, call one service and render or redirect.
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +22,9 @@ from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionForm, TranscriptForm
 from media_pipeline.models import AnswerVideo
 from media_pipeline.services import captions, staff_actions
+from questions.models import Question
 
-STAFF_LIST_SIZE = 100
+STAFF_PAGE_SIZE = 20
 
 
 def staff_page(view):
@@ -57,8 +60,19 @@ def video_status_payload(video: AnswerVideo) -> dict:
 @never_cache
 @staff_page
 def staff_list(request: HttpRequest) -> HttpResponse:
+    """The questions to answer (most supported first) or those answered, by event, paginated."""
+    show = request.GET.get("show")
+    show = show if show in selectors.STAFF_LISTS else selectors.TO_ANSWER
+    events = list(selectors.events_with_questions_to_answer())
+    event = next((e for e in events if str(e.pk) == request.GET.get("event", "")), None)
+    questions = selectors.questions_for_answer(
+        show=show,
+        event_id=event.pk if event else None,
+        public_id=request.GET.get("question", "")[:12],
+    )
+    page = Paginator(questions, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
-    for question in selectors.questions_for_answer()[:STAFF_LIST_SIZE]:
+    for question in page:
         video = getattr(question, "answer_video", None)
         rows.append((question, video, workflow.controls(video, request.user, question=question)))
     return render(
@@ -66,6 +80,11 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "media_pipeline/staff_list.html",
         {
             "rows": rows,
+            "page": page,
+            "show": show,
+            "events": events,
+            "event": event,
+            "query_string": urlencode({"show": show, **({"event": event.pk} if event else {})}),
             "caption_form": CaptionForm(),
             "upload_url": reverse("media_pipeline:upload_create"),
         },
@@ -81,8 +100,14 @@ def video_status(request: HttpRequest, video_id: int) -> JsonResponse:
 
 
 def back_to_list(video: AnswerVideo | None = None) -> HttpResponse:
-    anchor = f"#question-{video.question.public_id}" if video else ""
-    return redirect(reverse("media_pipeline:staff") + anchor)
+    """Back to the question the action concerned, shown alone (whatever page it was on), so the
+    message about it appears next to it (staff_messages.js)."""
+    if video is None:
+        return redirect(reverse("media_pipeline:staff"))
+    question = Question.objects.only("public_id", "state").get(pk=video.question_id)
+    show = selectors.ANSWERED if question.is_answered else selectors.TO_ANSWER
+    query = urlencode({"show": show, "question": question.public_id})
+    return redirect(f"{reverse('media_pipeline:staff')}?{query}#question-{question.public_id}")
 
 
 @require_POST

@@ -250,6 +250,9 @@ class ModerationDecision(models.Model):
         _("reason"), max_length=20, choices=RejectionReason.choices, blank=True
     )
     note = models.TextField(_("note"), blank=True)
+    # A moderator's correction (the state does not change): the citizen's words before it.
+    original_title = models.CharField(_("title before the correction"), max_length=120, blank=True)
+    original_text = models.TextField(_("text before the correction"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -262,7 +265,13 @@ class ModerationDecision(models.Model):
 
     def __str__(self) -> str:
         # Shown above each row of the history in the admin: the states' names, never their codes.
+        if self.is_correction:
+            return str(_("Corrected by a moderator"))
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+    @property
+    def is_correction(self) -> bool:
+        return bool(self.original_title or self.original_text)
 
 
 class OutboundEmail(models.Model):

@@ -17,7 +17,7 @@ from questions.exceptions import (
     InvalidRejectionReason,
     TransitionNotAllowed,
 )
-from questions.models import Question, RejectionReason, Support
+from questions.models import ModerationDecision, Question, RejectionReason, Support
 from questions.models import QuestionState as S
 from questions.services import public_url, transition_question
 from questions.workflow import MERGE_TARGET_STATES
@@ -174,6 +174,47 @@ def undo_rejection(*, question: Question, actor: AbstractBaseUser | None) -> Que
             # It keeps its place in the queue: the action sets no timestamp (confirmed_at stays).
             extra_fields={"rejection_reason": "", "rejection_note": "", "rejected_at": None},
         )
+
+
+def correct_question(
+    *, question: Question, actor: AbstractBaseUser | None, title: str, text: str, note: str = ""
+) -> Question:
+    """A moderator corrects a question's title or text (a typo, personal data in the text).
+
+    The state stays; the citizen's words before the correction are kept in the history (a
+    decision row from and to the same state) and the citizen is told by e-mail, in their
+    language, with the corrected version. Nothing changed: nothing recorded, nobody told.
+    """
+    title, text = title.strip(), text.strip()
+    with transaction.atomic():
+        locked = Question.objects.select_for_update().get(pk=question.pk)
+        if not workflow.can_correct(locked):
+            raise workflow.not_applicable(locked)
+        if (title, text) == (locked.title, locked.text):
+            return locked
+        ModerationDecision.objects.create(
+            question=locked,
+            actor=actor,
+            from_state=locked.state,
+            to_state=locked.state,
+            note=note.strip(),
+            original_title=locked.title,
+            original_text=locked.text,
+        )
+        original_title, original_text = locked.title, locked.text
+        locked.title, locked.text = title, text
+        locked.save(update_fields=["title", "text", "updated_at"])
+        notify_author(
+            locked,
+            kind="question_corrected",
+            template="questions/email/corrected",
+            context={
+                "original_title": original_title,
+                "original_text": original_text,
+                "question_url": public_url(locked, locked.language) if locked.is_public else "",
+            },
+        )
+    return locked
 
 
 def notify_author(question: Question, *, kind: str, template: str, context: dict | None = None):

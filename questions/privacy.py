@@ -124,6 +124,8 @@ def export_personal_data(*, email: str) -> dict:
                         "to": decision.to_state,
                         "reason": decision.reason,
                         "note": decision.note,
+                        "original_title": decision.original_title,
+                        "original_text": decision.original_text,
                         "at": iso(decision.created_at),
                     }
                     for decision in question.decisions.all()

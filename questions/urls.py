@@ -1,6 +1,6 @@
 from django.urls import path
 
-from questions import views
+from questions import briefing_views, views
 
 app_name = "questions"
 
@@ -17,4 +17,7 @@ urlpatterns = [
         name="confirm_support_email",
     ),
     path("questions/<str:public_id>/<str:slug>/", views.question_detail, name="detail"),
+    path("staff/briefing/", briefing_views.briefing_page, name="briefing"),
+    path("staff/briefing.csv", briefing_views.briefing_csv, name="briefing_csv"),
+    path("staff/briefing.pdf", briefing_views.briefing_pdf, name="briefing_pdf"),
 ]

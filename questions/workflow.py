@@ -47,8 +47,19 @@ MERGE_TARGET_STATES = (S.SUBMITTED, *PUBLIC_STATES)
 # No moderator has decided on it yet.
 UNDECIDED_STATES = (S.UNCONFIRMED, S.SUBMITTED)
 
+# A moderator may correct the title or text (a typo, personal data) of a question that is in the
+# queue or public; the state stays (questions.moderation.correct_question).
+CORRECTABLE_STATES = (S.SUBMITTED, *PUBLIC_STATES)
+
 MODERATE = "questions.moderate_question"
 SELECT = "questions.select_question"
+
+
+def can_correct(question: Any, user: Any = None) -> bool:
+    """May the question's words be corrected now (and, given a user, by this user)?"""
+    if question.state not in CORRECTABLE_STATES:
+        return False
+    return user is None or user.has_perm(MODERATE)
 
 
 def can_undo_rejection(question: Any) -> bool:

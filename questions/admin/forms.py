@@ -83,3 +83,18 @@ class DuplicateForm(forms.Form):
         elif not cleaned.get("kept"):
             raise forms.ValidationError(_("Choose the question to keep."))
         return cleaned
+
+
+class CorrectionForm(forms.Form):
+    """A moderator's correction of a question's words (the citizen's stay in the history)."""
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    text = forms.CharField(
+        label=_("Question"), max_length=1500, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    note = forms.CharField(
+        label=_("Why (for the history, optional)"),
+        help_text=_("Seen by the moderators only, e.g. “phone number removed”."),
+        required=False,
+        max_length=500,
+    )

@@ -1,12 +1,13 @@
 """The question's list and page in the admin: what is shown, to whom, and never editable."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,6 +15,8 @@ from core.admin_privacy import PersonalDataLookupsMixin
 from questions import workflow
 from questions.admin import actions
 from questions.admin.bulk import RETURN_TO_FIELD
+from questions.admin.columns import QueueColumns
+from questions.admin.corrections import correction_view
 from questions.admin.filters import StateFilter, selected_state, state_summary
 from questions.admin.inlines import ModerationDecisionInline
 from questions.admin.masking import mask_email, swap_email_field
@@ -44,7 +47,7 @@ MODERATION = [
 
 
 @admin.register(Question)
-class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
+class QuestionAdmin(QueueColumns, PersonalDataLookupsMixin, admin.ModelAdmin):
     # The queue at 1366 px: the question (title, two lines of text) takes the room it needs, the
     # rest is short; the state shows only when no state is chosen (get_list_display).
     list_display = [
@@ -151,6 +154,7 @@ class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["decisions"] = actions.available_decisions(request, obj)
+            context["can_correct"] = workflow.can_correct(obj, request.user)
             context["return_to_field"] = RETURN_TO_FIELD
             context["return_to"] = request.path
             if can_moderate(request):
@@ -174,6 +178,11 @@ class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
                 "next/",
                 self.admin_site.admin_view(self.next_view),
                 name="questions_question_next",
+            ),
+            path(
+                "<int:pk>/correct/",
+                self.admin_site.admin_view(partial(correction_view, self)),
+                name="questions_question_correct",
             ),
             *super().get_urls(),
         ]
@@ -206,37 +215,6 @@ class QuestionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
         return swap_email_field(self.readonly_fields)
 
     # --- read-only displays ---------------------------------------------------------------
-
-    @admin.display(description=gettext_lazy("question"), ordering="title")
-    def summary(self, question: Question) -> str:
-        url = reverse("admin:questions_question_change", args=[question.pk])
-        return format_html(
-            '<a class="hlm-queue__title" href="{}">{}</a>'
-            '<span class="hlm-queue__excerpt">{}</span>',
-            url,
-            question.title,
-            question.text,
-        )
-
-    @admin.display(description=gettext_lazy("event"), ordering="event__starts_at")
-    def event_name(self, question: Question) -> str:
-        return format_html(
-            '{}<span class="hlm-queue__city">{}</span>',
-            question.event.i18n.title,
-            question.event.city,
-        )
-
-    @admin.display(description=gettext_lazy("state"))
-    def state_badge(self, question: Question) -> str:
-        return format_html(
-            '<span class="hlm-state hlm-state--{}">{}</span>',
-            question.state,
-            question.get_state_display(),
-        )
-
-    @admin.display(description=gettext_lazy("age"), ordering="created_at")
-    def age(self, question: Question) -> str:
-        return timesince(question.created_at, depth=1)
 
     @admin.display(description=gettext_lazy("question"))
     def full_text(self, question: Question) -> str:
