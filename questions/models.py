@@ -271,7 +271,8 @@ class ModerationDecision(models.Model):
 
     @property
     def is_correction(self) -> bool:
-        return bool(self.original_title or self.original_text)
+        """A correction leaves the state as it was; every workflow action changes it."""
+        return self.from_state == self.to_state
 
 
 class OutboundEmail(models.Model):

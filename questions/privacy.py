@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from questions.models import OutboundEmail, Question, QuestionState, Support
+from questions.models import ModerationDecision, OutboundEmail, Question, QuestionState, Support
 from questions.selectors import forget_state_counts
 
 ANONYMOUS_DISPLAY_NAME = "Anonyme"
@@ -70,6 +70,10 @@ def anonymise_questions(questions: QuerySet[Question], *, now: datetime | None =
     ids = list(questions.values_list("pk", flat=True))
     OutboundEmail.objects.filter(question_id__in=ids).delete()
     Support.objects.filter(question_id__in=ids).exclude(email="").update(email="")
+    # A moderator's correction often removed personal data: the words before it go too.
+    ModerationDecision.objects.filter(question_id__in=ids).exclude(
+        original_title="", original_text=""
+    ).update(original_title="", original_text="")
     return Question.objects.filter(pk__in=ids).update(
         email="",
         display_name=ANONYMOUS_DISPLAY_NAME,

@@ -32,7 +32,7 @@ class ModerationDecisionInline(admin.TabularInline):
 
     @admin.display(description=gettext_lazy("citizen’s words before the correction"))
     def before(self, decision: ModerationDecision) -> str:
-        if not decision.is_correction:
+        if not (decision.original_title or decision.original_text):  # none, or anonymised
             return "–"
         return format_html(
             '<div class="hlm-original" dir="auto"><strong>{}</strong>{}</div>',

@@ -90,6 +90,7 @@ def test_the_briefing_page_and_its_downloads(new_tab, live_server, selected, tmp
     page = signed_in(new_tab(**SCREENS["laptop"]), live_server, [SPOKESPERSON_STAFF])
     page.goto(live_server.url + f"/fr/staff/briefing/?event={event.pk}")
     expect(page.locator(".hlm-briefing-question")).to_have_count(22)
+    assert page.locator("#briefing-pdf").bounding_box()["width"] > 150  # its words, not an icon
     no_horizontal_overflow(page)
     assert_accessible(page)
     with page.expect_download() as pdf_download:

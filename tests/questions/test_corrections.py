@@ -103,3 +103,22 @@ def test_the_spokespersons_staff_cannot_correct(client):
     assert client.post(correct_url, {"title": "x", "text": "y"}).status_code == 403
     question.refresh_from_db()
     assert question.title != "x"
+
+
+def test_anonymising_a_rejected_question_erases_its_words_before_a_correction(moderator, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from questions.moderation import reject_question
+    from questions.privacy import anonymise_rejected_questions
+
+    question = QuestionFactory(state=S.SUBMITTED, text=ORIGINAL_TEXT)
+    correct_question(question=question, actor=moderator, title=question.title, text="Corrigé.")
+    reject_question(question=question, actor=moderator, reason="other")
+    later = timezone.now() + timedelta(days=settings.REJECTED_QUESTION_RETENTION_DAYS + 1)
+    assert anonymise_rejected_questions(now=later) == 1
+    correction = ModerationDecision.objects.get(
+        question=question, from_state=S.SUBMITTED, to_state=S.SUBMITTED
+    )
+    assert correction.original_text == "" and correction.is_correction
