@@ -18,7 +18,7 @@ from fpdf import FPDF
 
 from events.models import Event
 from questions.models import Question
-from questions.workflow import QuestionState
+from questions.workflow import SELECT_FOR_ANSWER
 
 MARIANNE = {"": "dsfr/dist/fonts/Marianne-Regular.woff", "B": "dsfr/dist/fonts/Marianne-Bold.woff"}
 # Characters Marianne lacks (Arabic…) are drawn with Debian's DejaVu Sans where it is installed.
@@ -41,7 +41,7 @@ class BriefingRow:
 
 def briefing_questions(*, event: Event | None = None) -> QuerySet[Question]:
     """The questions selected for an answer, most supported first, then the oldest."""
-    questions = Question.objects.filter(state=QuestionState.SELECTED)
+    questions = Question.objects.filter(state=SELECT_FOR_ANSWER.target)
     if event is not None:
         questions = questions.filter(event=event)
     return questions.select_related("event", "theme").order_by("-support_count", "created_at", "pk")

@@ -36,7 +36,7 @@ def briefing_page(request: HttpRequest) -> HttpResponse:
         "questions/briefing.html",
         {
             "event": event,
-            "events": Event.objects.filter(questions__state=workflow.QuestionState.SELECTED)
+            "events": Event.objects.filter(questions__state=workflow.SELECT_FOR_ANSWER.target)
             .distinct()
             .order_by("-starts_at"),
             "rows": briefing.briefing_rows(event=event),
