@@ -133,7 +133,14 @@ def main() -> int:
             if "burst" in wanted:
                 from benchmarks import burst
 
-                run_section(bench_report, "Burst of submissions", burst.run, server.base, data)
+                run_section(
+                    bench_report,
+                    "Burst of submissions",
+                    burst.run,
+                    server.base,
+                    data,
+                    server_pid=server.pid,
+                )
             if "reach" in wanted:
                 from benchmarks import reach
 

@@ -13,3 +13,11 @@ def export_open_data() -> int:
     from portal.opendata.dumps import export_dumps
 
     return len(export_dumps())
+
+
+@shared_task(name="portal.flush_plays", ignore_result=True)
+def flush_plays() -> int:
+    """Every few seconds: the plays counted in Redis into the daily counters."""
+    from portal.statistics.play_buffer import flush_plays
+
+    return flush_plays()

@@ -1,6 +1,10 @@
-"""The outbox: e-mails are rows written with the change that causes them, sent after commit.
+"""The outbox: e-mails are rows written with the change that causes them, sent by workers.
 
-If the broker is down when the change commits, the row waits; the periodic sweep sends it. If the
+Staff actions hand the row to a worker once their transaction commits; if the broker is down, the
+row waits. Citizens' requests (a question sent, a new link) never call the broker: a submission
+burst costs one INSERT per e-mail and an outage cannot slow them. Beat's `dispatch-outbox` (every
+OUTBOX_DISPATCH_SECONDS) sends every new row, several dispatches sharing a burst (a row taken by
+one is skipped by the others); the periodic sweep sends what is due again. If the
 SMTP server is down, the sweep retries with exponential backoff while the e-mail is useful (its
 `expires_at`, e.g. the confirmation link's lifetime), then marks it abandoned: staff see it in
 the admin, the logs say it, and /healthz's deep check reports the backlog.
@@ -8,6 +12,7 @@ the admin, the logs say it, and /healthz's deep check reports the backlog.
 
 import logging
 import smtplib
+import time
 import uuid
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -42,11 +47,13 @@ def queue_email(
     language: str,
     question: Question | None = None,
     expires_at: datetime | None = None,
+    publish: bool = True,
 ) -> OutboundEmail:
     """Render `<template>_subject.txt`, `.txt` and (if present) `.html` in `language`; store them.
 
     Must run inside the transaction of the change it reports: the e-mail exists iff it commits.
     It is retried until `expires_at` (by default OUTBOX_GIVE_UP_AFTER_SECONDS from now).
+    `publish=False`: no task after commit; beat's dispatch sends it within seconds.
     """
     # The HTML base (questions/email/base.html) declares the reader's language and direction.
     context = {**context, "reader_language": language, "reader_direction": text_direction(language)}
@@ -69,7 +76,8 @@ def queue_email(
         expires_at=expires_at
         or timezone.now() + timedelta(seconds=settings.OUTBOX_GIVE_UP_AFTER_SECONDS),
     )
-    transaction.on_commit(lambda: enqueue_sending(message.pk))
+    if publish:
+        transaction.on_commit(lambda: enqueue_sending(message.pk))
     return message
 
 
@@ -265,6 +273,41 @@ def sweep_outbox() -> int:
                 sent += deliver(pk, connection)
             except ServerUnavailable:
                 break
+    finally:
+        connection.close()
+    return sent
+
+
+def new_email_ids(*, after: int = 0, limit: int = 200) -> list[int]:
+    """E-mails never tried yet, in the order they were written, from id `after` on."""
+    return list(
+        pending()
+        .filter(attempts=0, pk__gt=after)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def dispatch_outbox(*, budget_seconds: float = 240.0) -> int:
+    """Send the e-mails written since the last dispatch (beat, every OUTBOX_DISPATCH_SECONDS),
+    over one SMTP connection, until none is left or the time budget is spent. Dispatches running
+    at once share a burst: a row another one has taken is skipped. Stops at the first failure of
+    the server itself; the sweep retries with backoff. Returns how many e-mails were sent."""
+    deadline = time.monotonic() + budget_seconds
+    last, sent = 0, 0
+    connection = get_connection()
+    try:
+        while time.monotonic() < deadline:
+            batch = new_email_ids(after=last)
+            if not batch:
+                break
+            for pk in batch:
+                last = pk
+                sent += deliver(pk, connection)
+                if time.monotonic() >= deadline:
+                    break
+    except ServerUnavailable:
+        pass
     finally:
         connection.close()
     return sent

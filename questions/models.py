@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -154,6 +155,14 @@ class Question(models.Model):
             models.Index(fields=["region", "state"], name="question_region_state_idx"),
             models.Index(fields=["language", "state"], name="question_language_state_idx"),
             models.Index(fields=["email"], name="question_email_idx"),
+            # A submission's duplicate check and the "lost link" form look up a citizen's
+            # unconfirmed questions by address, whatever its case: one row, not a burst's scan.
+            models.Index(
+                Upper("email"),
+                "event",
+                name="question_unconfirmed_email_idx",
+                condition=Q(state=QuestionState.UNCONFIRMED),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -317,6 +326,9 @@ class OutboundEmail(models.Model):
                 condition=Q(sent_at__isnull=True),
             ),
             models.Index(fields=["to"], name="outbox_to_idx"),
+            # One confirmation e-mail per address and interval, whatever its case: the check on
+            # each submission reads the address's recent rows, not a burst's.
+            models.Index(Upper("to"), "kind", "created_at", name="outbox_to_upper_idx"),
         ]
 
     def __str__(self) -> str:

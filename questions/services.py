@@ -147,7 +147,8 @@ def submit_question(
     """
     if not event.accepts_questions():
         raise QuestionsClosed()
-    if not event.themes.filter(pk=theme.pk).exists():
+    # The event's themes as its page loaded them (prefetched): no query on the form's path.
+    if all(offered.pk != theme.pk for offered in event.themes.all()):
         raise ThemeNotOffered()
     claim = _claim_idempotency_key(idempotency_key)
     try:
@@ -232,6 +233,8 @@ def _queue_confirmation_email(question: Question, *, asked_again: bool = False) 
         # Useless once the link has expired: the outbox gives up then.
         expires_at=timezone.now()
         + timedelta(seconds=settings.QUESTION_CONFIRMATION_MAX_AGE_SECONDS),
+        # A citizen's request never calls the broker: beat's dispatch sends it within seconds.
+        publish=False,
     )
 
 

@@ -9,6 +9,11 @@ def send_outbound_email(message_id: int) -> bool:
     return emails.send_outbound_email(message_id=message_id)
 
 
+@shared_task(name="questions.dispatch_outbox", ignore_result=True)
+def dispatch_outbox() -> int:
+    return emails.dispatch_outbox()
+
+
 @shared_task(name="questions.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
     return emails.sweep_outbox()

@@ -31,8 +31,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILE", default=str(VAR_DIR / "celerybeat-schedule")
 )
-# Publishing from a web request must not hang when the broker is down: fail fast, the outbox
-# sweep (beat) sends what could not be queued.
+# Publishing must not hang when the broker is down: fail fast. (Citizens' requests never publish:
+# their e-mails are outbox rows that beat's dispatch sends.)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
@@ -63,8 +63,23 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 
 # --- Periodic jobs (Celery beat); each task is thin and idempotent ------------------------------
+# E-mails: the outbox's new rows every few seconds (a queued dispatch that waited a whole interval
+# expires: the next one does its work), failed ones retried every minute.
+OUTBOX_DISPATCH_SECONDS = env.float("OUTBOX_DISPATCH_SECONDS", default=5.0)
+# Plays counted in Redis are added to the daily counters this often (statistics.play_buffer).
+PLAY_FLUSH_SECONDS = env.float("PLAY_FLUSH_SECONDS", default=10.0)
 CELERY_BEAT_SCHEDULE: dict = {
+    "dispatch-outbox": {
+        "task": "questions.dispatch_outbox",
+        "schedule": OUTBOX_DISPATCH_SECONDS,
+        "options": {"expires": OUTBOX_DISPATCH_SECONDS},
+    },
     "sweep-outbox": {"task": "questions.sweep_outbox", "schedule": 60.0},
+    "flush-plays": {
+        "task": "portal.flush_plays",
+        "schedule": PLAY_FLUSH_SECONDS,
+        "options": {"expires": PLAY_FLUSH_SECONDS},
+    },
     "sweep-stuck-videos": {
         "task": "media_pipeline.tasks.sweep_stuck_videos",
         "schedule": float(MEDIA_SWEEP_SECONDS),

@@ -37,6 +37,32 @@ def record_play(*, question_id: int, language: str, event: str, day=None) -> Non
         cursor.execute(sql, params)
 
 
+def add_plays(plays: dict[tuple, int]) -> None:
+    """Add many counts at once: {(day, question_id, language, "start" or "end"): n}. One upsert
+    statement for all the rows (the flush of the plays counted in Redis)."""
+    rows: dict[tuple, list[int]] = {}
+    for (day, question_id, language, event), count in plays.items():
+        if event not in PLAY_EVENTS:
+            raise ValueError(event)
+        row = rows.setdefault((day, question_id, language), [0, 0])
+        row[0 if event == "start" else 1] += count
+    if not rows:
+        return
+    table = PlayCount._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    params = [
+        value for key, (started, completed) in rows.items() for value in (*key, started, completed)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, question_id, language, started, completed) "  # noqa: S608 - names from the model
+            f"VALUES {values} ON CONFLICT (day, question_id, language) DO UPDATE SET "
+            f"started = {table}.started + excluded.started, "
+            f"completed = {table}.completed + excluded.completed",
+            params,
+        )
+
+
 def record_view(*, kind: str, key: str = "", language: str = "", day=None) -> None:
     """Count one request for a feed, an embedded player or an oEmbed answer (these requests
     reach the server only on a cache miss)."""

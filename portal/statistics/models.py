@@ -60,3 +60,14 @@ class ReachCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} {self.key}: {self.count}"
+
+
+class PlayFlush(models.Model):
+    """A batch of plays moved from Redis into PlayCount (play_buffer.flush_plays): recorded in the
+    same transaction, so a batch is never added twice. Kept two days."""
+
+    batch = models.CharField(max_length=32, unique=True)
+    flushed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.batch

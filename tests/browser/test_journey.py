@@ -17,6 +17,7 @@ from playwright.sync_api import Page, Request, expect
 from media_pipeline.models import AnswerVideo, VideoState
 from portal.roles import MODERATORS, SPOKESPERSON_STAFF
 from questions.models import Question, QuestionState, RejectionReason
+from questions.tasks import dispatch_outbox
 from tests.browser.media import make_clip
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
 
@@ -128,6 +129,7 @@ def test_question_to_published_video_answer(
     question = Question.objects.get(title=TITLE)
     assert question.state == QuestionState.UNCONFIRMED
 
+    dispatch_outbox.delay()  # what beat does every few seconds: the worker sends the e-mail
     body = wait_for_email(worker_mail_dir, "camille@exemple.fr")
     confirm_url = re.search(r"https?://\S+/questions/confirm/\S+", body).group(0)
     phone.goto(confirm_url)

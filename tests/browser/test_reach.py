@@ -11,6 +11,7 @@ from django.utils import translation
 from playwright.sync_api import Route, expect
 
 from portal.statistics.models import PlayCount
+from portal.statistics.play_buffer import flush_plays
 from questions.models import QuestionState
 from tests.browser.axe import assert_accessible
 from tests.factories import QuestionFactory
@@ -173,6 +174,7 @@ def test_the_framed_embed_plays_the_answer_with_hls_js(desktop, live_server, ans
         desktop.wait_for_timeout(100)
     assert video.evaluate("video => video.ended")
     for _ in range(50):
+        flush_plays()  # what beat does every few seconds
         counts = list(
             PlayCount.objects.values_list("question_id", "language", "started", "completed")
         )

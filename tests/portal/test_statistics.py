@@ -12,16 +12,26 @@ from django.db import connection
 from django.test import Client
 from django.utils import translation
 
-from portal.statistics import figures
+from portal.statistics import figures, play_buffer
 from portal.statistics.counters import record_play, record_view
 from portal.statistics.figures import Period
 from portal.statistics.models import PlayCount, ReachCount
+from portal.statistics.play_buffer import count_play, flush_plays
 from questions.models import QuestionState as S
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
 BASE = datetime(2026, 3, 2, 10, tzinfo=PARIS)
+
+
+@pytest.fixture(autouse=True)
+def no_plays_waiting_in_redis():
+    """Plays left in Redis by another test would be flushed into this one's counters."""
+    redis_client = play_buffer.client()
+    keys = [play_buffer.pending_key(), *redis_client.scan_iter(play_buffer.batch_prefix() + "*")]
+    redis_client.delete(*keys)
+    yield
 
 
 def at(days: float) -> datetime:
@@ -253,6 +263,18 @@ def test_only_staff_with_the_statistics_permission_see_them(client, known):
         assert client.get("/fr/staff/statistics/flow-event.csv").status_code == 403
 
 
+def test_the_admin_home_links_to_the_statistics_for_those_who_may_see_them(client, db):
+    communication = UserFactory(username="comm", groups=["Communication"])
+    assert communication.is_staff
+    client.force_login(communication)
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'href="/fr/staff/statistics/"' in html and "Statistiques" in html
+    client.force_login(UserFactory(groups=["Moderators"]))
+    assert 'href="/fr/staff/statistics/"' not in client.get("/admin/").content.decode()
+
+
 def test_the_communication_role_reads_statistics_and_nothing_else():
     from django.contrib.auth.models import Group
 
@@ -270,6 +292,7 @@ def test_the_beacon_counts_a_play_of_an_answer_without_cookies(client, known):
         )
         assert response.status_code == 204
         assert not response.cookies
+    assert flush_plays() == 3
     row = PlayCount.objects.get()
     assert (row.question_id, row.language, row.started, row.completed) == (answered.pk, "ar", 2, 1)
 
@@ -297,8 +320,9 @@ def test_the_beacon_reads_nothing_once_the_answer_is_known(
 ):
     data = {"question": known["answered"].public_id, "event": "start", "lang": "fr"}
     client.post("/reach/plays/", data)
-    with django_assert_max_num_queries(4):  # SAVEPOINT, SET LOCAL, the upsert, RELEASE
-        client.post("/reach/plays/", data)
+    with django_assert_max_num_queries(0):  # the answer's id is known; the count goes to Redis
+        assert client.post("/reach/plays/", data).status_code == 204
+    flush_plays()
     assert PlayCount.objects.get().started == 2
 
 
@@ -355,6 +379,7 @@ def test_concurrent_beacons_through_http_lose_no_count(live_server):
         thread.start()
     for thread in threads:
         thread.join()
+    flush_plays()
     assert PlayCount.objects.get(language="es").started == 160
 
 
@@ -388,3 +413,88 @@ def test_the_answer_pages_load_the_play_counter_but_the_staff_preview_does_not(
 
 def test_a_staff_client_without_login_cannot_read_a_chart(db):
     assert Client().get("/fr/staff/statistics/views.svg").status_code == 302
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_plays_counted_while_flushes_run_are_all_added_once():
+    """8 threads count 100 plays each while another flushes again and again."""
+    answered = QuestionFactory(state=S.ANSWERED)
+    counting = threading.Barrier(9)
+    done = threading.Event()
+    errors = []
+
+    def play(number: int) -> None:
+        try:
+            counting.wait()
+            for _ in range(100):
+                count_play(
+                    question_id=answered.pk,
+                    language="fr",
+                    event="start",
+                    address=f"10.0.0.{number}",
+                )
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    def flush() -> None:
+        try:
+            counting.wait()
+            while not done.is_set():
+                flush_plays()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    players = [threading.Thread(target=play, args=(n,)) for n in range(8)]
+    flusher = threading.Thread(target=flush)
+    for thread in (*players, flusher):
+        thread.start()
+    for thread in players:
+        thread.join()
+    done.set()
+    flusher.join()
+    flush_plays()
+    assert errors == []
+    assert PlayCount.objects.get().started == 800
+
+
+def test_a_flush_that_died_is_finished_by_the_next_without_counting_twice(known):
+    answered = known["answered"]
+    redis_client = play_buffer.client()
+    for _ in range(3):
+        count_play(question_id=answered.pk, language="fr", event="start", address="10.1.1.1")
+    # Died after renaming the plays to its batch: the next flush adds them.
+    redis_client.rename(play_buffer.pending_key(), play_buffer.batch_prefix() + "dead1")
+    count_play(question_id=answered.pk, language="fr", event="end", address="10.1.1.1")
+    assert flush_plays() == 4
+    row = PlayCount.objects.get()
+    assert (row.started, row.completed) == (3, 1)
+    # Died after recording its batch, before deleting it: the next flush only deletes it.
+    count_play(question_id=answered.pk, language="fr", event="start", address="10.1.1.1")
+    redis_client.rename(play_buffer.pending_key(), play_buffer.batch_prefix() + "dead2")
+    play_buffer._flush_batch(redis_client, play_buffer.batch_prefix() + "dead2")
+    redis_client.hset(play_buffer.batch_prefix() + "dead2", "2026-03-02|1|fr|start", 5)
+    assert flush_plays() == 0
+    assert PlayCount.objects.get().started == 4
+    assert not list(redis_client.scan_iter(play_buffer.batch_prefix() + "*"))
+
+
+def test_plays_go_to_the_database_while_redis_is_down(client, known, settings):
+    from tests.production import free_port
+
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # a closed port
+    data = {"question": known["answered"].public_id, "event": "start", "lang": "de"}
+    assert client.post("/reach/plays/", data).status_code == 204
+    assert PlayCount.objects.get(language="de").started == 1
+
+
+def test_the_beacon_keeps_its_rate_limit_per_address(client, known, settings):
+    settings.RATELIMIT_PLAY_PER_IP = "2/m"
+    data = {"question": known["answered"].public_id, "event": "start", "lang": "fr"}
+    assert [
+        client.post("/reach/plays/", data, REMOTE_ADDR="10.2.2.2").status_code for _ in range(3)
+    ] == [204, 204, 429]
+    assert client.post("/reach/plays/", data, REMOTE_ADDR="10.2.2.3").status_code == 204
+    assert flush_plays() == 3

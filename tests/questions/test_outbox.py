@@ -1,15 +1,16 @@
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.roles import MODERATORS
 from questions import emails
-from questions.models import OutboundEmail
+from questions.models import OutboundEmail, Question
 from tests.factories import EventFactory, ThemeFactory, UserFactory
 from tests.production import free_port
 from tests.questions.conftest import question_data
@@ -214,3 +215,56 @@ def test_moderators_see_the_outbox_with_addresses_masked_in_constant_queries(
         302,
     )
     assert OutboundEmail.objects.count() == 21  # read-only: nothing deleted
+
+
+def test_the_dispatch_sends_each_new_email_once(email_templates):
+    queued = [queue_hello(to=f"citoyen{n}@example.org") for n in range(3)]
+    assert emails.dispatch_outbox() == 3
+    assert emails.dispatch_outbox() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.to for m in queued)
+    assert not emails.pending().exists()
+
+
+def test_a_submission_writes_the_outbox_row_and_never_calls_the_broker(client, monkeypatch):
+    def no_broker(*args, **kwargs):
+        raise AssertionError("the request called the broker")
+
+    monkeypatch.setattr("celery.app.base.Celery.send_task", no_broker)
+    event = EventFactory(themes=[ThemeFactory(slug="europe", name="Europe")])
+    with translation.override("fr"):
+        url = reverse("events:detail", kwargs={"slug": event.slug})
+    response = client.post(url, question_data(event))
+    assert response.status_code == 302
+    question = Question.objects.get()
+    message = OutboundEmail.objects.get()
+    assert message.question == question and message.sent_at is None
+    assert emails.dispatch_outbox() == 1  # what beat does every few seconds
+    assert mail.outbox[0].to == ["camille@example.org"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_being_sent_by_another_dispatch_is_skipped_not_sent_twice(email_templates):
+    first, second = queue_hello(to="un@example.org"), queue_hello(to="deux@example.org")
+    locked, release = threading.Event(), threading.Event()
+
+    def other_dispatch() -> None:
+        try:
+            with transaction.atomic():
+                OutboundEmail.objects.select_for_update().get(pk=first.pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=other_dispatch)
+    worker.start()
+    try:
+        assert locked.wait(30)
+        assert emails.dispatch_outbox() == 1  # the second; the first is the other one's
+    finally:
+        release.set()
+        worker.join(30)
+    assert [m.to for m in mail.outbox] == [["deux@example.org"]]
+    assert OutboundEmail.objects.get(pk=second.pk).sent_at is not None
+    assert emails.dispatch_outbox() == 1  # the other one let it go unsent: now it leaves
+    assert not emails.pending().exists()

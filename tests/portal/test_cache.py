@@ -1,0 +1,20 @@
+"""The shared cache on a real Redis: one client object per connection pool, not one per call."""
+
+import uuid
+
+from django.conf import settings
+
+from portal.cache import ResilientRedisCache
+
+
+def test_the_redis_client_is_built_once_and_the_cache_still_works():
+    cache = ResilientRedisCache(settings.REDIS_URL, {"KEY_PREFIX": "hlm-test-cache"})
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=True) is client
+    key = f"key-{uuid.uuid4().hex}"
+    assert cache.add(key, 1, 30) is True
+    assert cache.add(key, 2, 30) is False
+    assert cache.incr(key) == 2
+    assert cache.get(key) == 2
+    cache.delete(key)
+    assert cache.get(key) is None
