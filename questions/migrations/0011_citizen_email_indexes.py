@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0002_event_translations'),
-        ('questions', '0009_support_email_confirmed'),
+        ('questions', '0010_correction_originals'),
     ]
 
     operations = [
