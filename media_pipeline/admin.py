@@ -14,7 +14,7 @@ from media_pipeline import selectors, upload_limits, workflow
 from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionAdminForm
 from media_pipeline.models import AnswerVideo, Caption, Rendition, UploadSession
-from media_pipeline.services import captions, sources, staff_actions
+from media_pipeline.services import captions, sources, speech, staff_actions
 
 ADMIN_UPLOAD_MAX_BYTES = 200 * 1024**2
 
@@ -23,6 +23,7 @@ class CaptionInline(admin.TabularInline):
     model = Caption
     form = CaptionAdminForm
     extra = 0
+    readonly_fields = ["automatic", "reviewed_at"]
 
 
 def save_caption_rows(formset, *, video: AnswerVideo) -> None:
@@ -86,7 +87,7 @@ class AnswerVideoAdminForm(forms.ModelForm):
 
     class Meta:
         model = AnswerVideo
-        fields = ["question", "transcript"]
+        fields = ["question", "language", "transcript"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,6 +132,8 @@ class AnswerVideoAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
         "probe",
         "error_reason",
         "error_log",
+        "transcript_automatic",
+        "speech_status",
         "attempts",
         "output_version",
         "uploaded_at",
@@ -148,7 +151,7 @@ class AnswerVideoAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
         if obj is None:
             return ["question", "upload"]
         upload = ["upload"] if workflow.UPLOAD.allows(obj, request.user) else []
-        return [*upload, "transcript", *self.readonly_fields]
+        return [*upload, "language", "transcript", *self.readonly_fields]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["controls"] = workflow.controls(obj, request.user) if obj else None
@@ -161,6 +164,10 @@ class AnswerVideoAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
             {"video": video, "busy": workflow.is_busy(video.state)},
         )
 
+    @admin.display(description=_("draft captions (speech-to-text)"))
+    def speech_status(self, video: AnswerVideo) -> str:
+        return render_to_string("media_pipeline/staff/_speech_status.html", {"video": video})
+
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data.get("upload")
         if upload:
@@ -171,6 +178,8 @@ class AnswerVideoAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
             )
             obj.pk = video.pk
             obj.refresh_from_db()
+        if change and "language" in form.changed_data:
+            speech.set_video_language(video=obj, language=form.cleaned_data["language"])
         if change and "transcript" in form.changed_data:
             captions.set_transcript(video=obj, text=form.cleaned_data["transcript"])
 

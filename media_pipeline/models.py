@@ -4,11 +4,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from media_pipeline import workflow
-from media_pipeline.workflow import VideoState
+from media_pipeline.workflow import SpeechState, VideoState
 from questions.models import Question
 
 
@@ -70,7 +70,15 @@ class AnswerVideo(models.Model):
     poster_width = models.PositiveIntegerField(_("poster width"), null=True, blank=True)
     poster_height = models.PositiveIntegerField(_("poster height"), null=True, blank=True)
     poster_small = models.FileField(_("small poster"), max_length=255, blank=True)
+    # The language spoken in the video: speech-to-text drafts its captions in it.
+    language = models.CharField(
+        _("language spoken"), max_length=7, choices=settings.LANGUAGES, default="fr"
+    )
     transcript = models.TextField(_("transcript"), blank=True)
+    # Drafted by speech-to-text and not reviewed yet: never publishable as it is.
+    transcript_automatic = models.BooleanField(
+        _("automatic transcript, not reviewed"), default=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
@@ -105,6 +113,12 @@ class AnswerVideo(models.Model):
     def is_public(self) -> bool:
         return workflow.is_public(self.state)
 
+    @property
+    def public_captions(self) -> list["Caption"]:
+        """Captions the public may see: reviewed ones only, never an automatic draft as it is
+        (from the prefetched captions when the page prefetched them)."""
+        return [caption for caption in self.captions.all() if caption.is_reviewed]
+
 
 class Rendition(models.Model):
     """One rung of the HLS ladder of a video's current output version."""
@@ -136,7 +150,19 @@ class Caption(models.Model):
     language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES)
     label = models.CharField(_("label"), max_length=60, blank=True)
     file = models.FileField(_("WebVTT file"), upload_to="captions/", max_length=255)
+    # Drafted by speech-to-text; a draft counts for publication only once a person reviewed it.
+    automatic = models.BooleanField(_("automatic"), default=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, null=True)
 
     class Meta:
         ordering = ["language"]
@@ -148,6 +174,84 @@ class Caption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.video_id}:{self.language}"
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
+
+
+class CaptionCue(models.Model):
+    """One cue of a caption file, kept in rows so that search finds what was said, and when."""
+
+    caption = models.ForeignKey(Caption, on_delete=models.CASCADE, related_name="cues")
+    start = models.FloatField(_("start (s)"))
+    end = models.FloatField(_("end (s)"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["caption", "start"]
+        verbose_name = _("caption cue")
+        verbose_name_plural = _("caption cues")
+        indexes = [models.Index(fields=["caption", "start"], name="cue_caption_start_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="cue_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:.3f} {self.text[:40]}"
+
+
+class SpeechJob(models.Model):
+    """The speech-to-text draft of a video's captions and transcript: one job per video, leased
+    by a worker like a transcode (attempt number, start time, deadline renewed by progress)."""
+
+    video = models.OneToOneField(AnswerVideo, on_delete=models.CASCADE, related_name="speech_job")
+    language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES)
+    state = models.CharField(
+        _("state"), max_length=8, choices=SpeechState.choices, default=SpeechState.QUEUED
+    )
+    progress = models.FloatField(_("progress (%)"), default=0)
+    engine = models.CharField(_("engine"), max_length=60, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    processing_started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    processing_deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    # The running worker's lease (core.leases), renewed by its progress writes and heartbeat.
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error_reason = models.TextField(_("failure reason"), blank=True)
+    error_log = models.TextField(_("technical log"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("speech-to-text job")
+        verbose_name_plural = _("speech-to-text jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=SpeechState.values), name="speech_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100), name="speech_progress_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "processing_deadline"], name="speech_state_deadline_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.video_id} ({self.get_state_display()})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.state in workflow.SPEECH_BUSY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.state == SpeechState.FAILED
+
+    @property
+    def badge(self) -> str:
+        return {SpeechState.FAILED: "error", SpeechState.DONE: "info"}.get(self.state, "new")
 
 
 class UploadSession(models.Model):

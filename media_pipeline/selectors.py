@@ -34,7 +34,7 @@ def questions_for_answer(
     if public_id:  # one question, reached from its page in the admin
         questions = questions.filter(public_id=public_id)
     return (
-        questions.select_related("event", "theme", "answer_video")
+        questions.select_related("event", "theme", "answer_video", "answer_video__speech_job")
         .prefetch_related(
             Prefetch("answer_video__captions", queryset=Caption.objects.order_by("language"))
         )
@@ -53,6 +53,17 @@ def events_with_questions_to_answer() -> QuerySet[Event]:
 
 def video_for_staff_queryset() -> QuerySet[AnswerVideo]:
     return AnswerVideo.objects.select_related("question")
+
+
+def video_for_editor_queryset() -> QuerySet[AnswerVideo]:
+    """A video with its question and every language's captions and cues (the editor's page)."""
+    return AnswerVideo.objects.select_related("question").prefetch_related(
+        Prefetch("captions", queryset=Caption.objects.prefetch_related("cues"))
+    )
+
+
+def caption_for_editor(caption_id: int) -> Caption:
+    return Caption.objects.prefetch_related("cues").get(pk=caption_id)
 
 
 def caption_for_staff_queryset() -> QuerySet[Caption]:

@@ -1,4 +1,5 @@
-"""Thin Celery tasks: ids in, reload, call a service. Routed: transcode_* to the `media` queue."""
+"""Thin Celery tasks: ids in, reload, call a service. Routed: transcode_* to the `media` queue,
+speech_* to the `speech` queue."""
 
 import logging
 
@@ -7,7 +8,7 @@ from django.conf import settings
 
 from media_pipeline import uploads
 from media_pipeline.exceptions import TransientStorageError
-from media_pipeline.services import claims, processing
+from media_pipeline.services import claims, processing, speech
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +36,21 @@ def transcode_video(self, video_id: int) -> str:
     return video.state if video else "nothing-to-do"
 
 
+@shared_task(
+    name="media_pipeline.tasks.speech_draft",
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def speech_draft(video_id: int) -> str:
+    """Draft one video's captions and transcript from its sound (fails with a reason)."""
+    job = speech.draft_speech(video_id=video_id)
+    return job.state if job else "nothing-to-do"
+
+
 @shared_task(name="media_pipeline.tasks.sweep_stuck_videos")
 def sweep_stuck_videos() -> int:
-    return claims.sweep_stuck_videos()
+    """Transcodes and speech drafts whose worker died (or whose message was lost)."""
+    return claims.sweep_stuck_videos() + speech.sweep_stuck_speech()
 
 
 @shared_task(name="media_pipeline.tasks.clean_abandoned_uploads")

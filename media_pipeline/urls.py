@@ -1,6 +1,6 @@
 from django.urls import path
 
-from media_pipeline import tus, views
+from media_pipeline import caption_editor, speech_views, tus, views
 
 app_name = "media_pipeline"
 
@@ -12,6 +12,27 @@ urlpatterns = [
     path("staff/videos/<int:video_id>/captions/", views.add_caption, name="add_caption"),
     path("staff/captions/<int:caption_id>/delete/", views.remove_caption, name="remove_caption"),
     path("staff/videos/<int:video_id>/transcript/", views.save_transcript, name="transcript"),
+    path(
+        "staff/videos/<int:video_id>/speech/status/",
+        speech_views.speech_status,
+        name="speech_status",
+    ),
+    path("staff/videos/<int:video_id>/speech/", speech_views.redraft, name="redraft"),
+    path(
+        "staff/videos/<int:video_id>/captions/<str:language>/edit/",
+        caption_editor.editor,
+        name="caption_editor",
+    ),
+    path(
+        "staff/videos/<int:video_id>/captions/<str:language>/save/",
+        caption_editor.save,
+        name="caption_save",
+    ),
+    path(
+        "staff/videos/<int:video_id>/captions/<str:language>/import/",
+        caption_editor.import_file,
+        name="caption_import",
+    ),
     path("staff/uploads/", tus.upload_create, name="upload_create"),
     path("staff/uploads/<uuid:upload_id>/", tus.upload_detail, name="upload_detail"),
 ]

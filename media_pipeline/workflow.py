@@ -4,6 +4,10 @@
     uploaded | processing ─fail→ failed ─retry→ uploaded        processing ─release→ uploaded
     any state but published ─upload (a replacement)→ uploaded
 
+Publishing also has a guard (`publish_blocker`): reviewed French captions and a reviewed
+transcript. Speech-to-text drafts have their own small table (`SpeechState`, `SPEECH_*`): a job
+per video, queued when the video is ready, run on the `speech` queue, leased like a transcode.
+
 Services call `ACTION.apply(video)` (which refuses with the action's domain error) before saving;
 the admin, the staff page, the status endpoint and the commands ask the same table whether an
 action may happen now or a button may show (`ACTION.allows(video, user)`, `controls(...)`), so a
@@ -70,6 +74,13 @@ class Action:
     # A clearer refusal for some source states, e.g. "already published".
     refusals: Mapping[str, str | Promise] = field(default_factory=dict)
     error: Callable[[str], MediaPipelineError] = MediaPipelineError
+    # What else must hold, beyond the state: a function returning the reason it does not (or None).
+    guard: Callable[[Any], str | Promise | None] | None = None
+
+    def blocker(self, video: Any) -> str | None:
+        """Why the guard refuses this action now (None when it passes or there is no guard)."""
+        reason = self.guard(video) if self.guard is not None and video is not None else None
+        return str(reason) if reason else None
 
     def allows(self, video: "AnswerVideo | None", user: Any = None) -> bool:
         """May it happen now (and, given a user, may this user do it: may the button show)?"""
@@ -82,6 +93,9 @@ class Action:
         if not self.allows(video):
             state = video.state if video is not None else None
             raise self.error(str(self.refusals.get(state, self.refusal)))
+        reason = self.blocker(video)
+        if reason:
+            raise self.error(reason)
 
     def apply(self, video: "AnswerVideo", *, now: datetime | None = None) -> None:
         """Check, then move the (locked) video to the target state; the caller saves it."""
@@ -125,6 +139,30 @@ RETRY = Action(
     refusal=_("Only a failed video can be processed again."),
     error=RetryRefused,
 )
+PUBLISH_CAPTION_LANGUAGE = "fr"
+
+
+def publish_blocker(video: "AnswerVideo") -> str | Promise | None:
+    """Accessibility law: reviewed French captions and a reviewed transcript before publishing.
+    Automatic drafts never count until a staff member marks them reviewed."""
+    captions = list(video.captions.all()) if video.pk else []  # prefetched by the staff page
+    if not any(caption.language == PUBLISH_CAPTION_LANGUAGE for caption in captions):
+        return _("Add French captions and a transcript before publishing.")
+    if not any(c.language == PUBLISH_CAPTION_LANGUAGE and c.is_reviewed for c in captions):
+        return _(
+            "The French captions are an automatic draft: review them in the caption editor "
+            "and mark them reviewed before publishing."
+        )
+    if not video.transcript.strip():
+        return _("Add a transcript before publishing: the answer must be accessible.")
+    if video.transcript_automatic:
+        return _(
+            "The transcript is an automatic draft: review it (or mark the French captions "
+            "reviewed, which rebuilds it from them) before publishing."
+        )
+    return None
+
+
 PUBLISH = Action(
     "publish",
     frozenset({S.READY}),
@@ -134,6 +172,7 @@ PUBLISH = Action(
     refusal=_("Only a processed video (state “ready”) can be published."),
     refusals={S.PUBLISHED: ALREADY_PUBLISHED},
     error=PublishRefused,
+    guard=publish_blocker,
 )
 ACTIONS = (UPLOAD, PROCESS, FINISH, FAIL, RELEASE, RETRY, PUBLISH)
 
@@ -141,6 +180,37 @@ ACTIONS = (UPLOAD, PROCESS, FINISH, FAIL, RELEASE, RETRY, PUBLISH)
 def question_accepts_answer(question: Question) -> bool:
     """A question may receive an answer video while its own workflow lets it be answered."""
     return question_workflow.ANSWER.allows(question)
+
+
+class SpeechState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for speech-to-text")
+    RUNNING = "running", _("Drafting captions")
+    DONE = "done", _("Draft captions ready")
+    FAILED = "failed", _("Draft captions failed")
+
+
+SP = SpeechState
+NO_JOB = None
+SPEECH_BUSY = frozenset({SP.QUEUED, SP.RUNNING})
+SPEECH_QUEUE = Action(
+    "draft",
+    frozenset({NO_JOB, SP.DONE, SP.FAILED}),
+    SP.QUEUED,
+    permission=STAFF,
+    refusal=_("Captions are already being drafted for this video."),
+    error=RetryRefused,
+)
+SPEECH_START = Action(
+    "start-draft",
+    frozenset({SP.QUEUED}),
+    SP.RUNNING,
+    stamp="processing_started_at",
+    refusal=_("This draft is not waiting."),
+)
+SPEECH_FINISH = Action("finish-draft", frozenset({SP.RUNNING}), SP.DONE, stamp="finished_at")
+SPEECH_FAIL = Action("fail-draft", SPEECH_BUSY, SP.FAILED, stamp="finished_at")
+SPEECH_RELEASE = Action("release-draft", frozenset({SP.RUNNING}), SP.QUEUED)
+SPEECH_ACTIONS = (SPEECH_QUEUE, SPEECH_START, SPEECH_FINISH, SPEECH_FAIL, SPEECH_RELEASE)
 
 
 def check_question_accepts_answer(question: Question) -> None:
@@ -171,6 +241,8 @@ class Controls:
     can_upload: bool
     can_retry: bool
     can_publish: bool
+    # Why publishing is refused now although the video is ready (e.g. drafts not reviewed).
+    publish_blocker: str | None = None
 
 
 def controls(
@@ -185,5 +257,6 @@ def controls(
         badge=BADGE.get(state, "new"),
         can_upload=question is not None and may_upload(question, video, user),
         can_retry=RETRY.allows(video, user),
-        can_publish=PUBLISH.allows(video, user),
+        can_publish=PUBLISH.allows(video, user) and not PUBLISH.blocker(video),
+        publish_blocker=PUBLISH.blocker(video) if PUBLISH.allows(video, user) else None,
     )

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
+from core.i18n import current_language
 from events.models import Event
-from questions import workflow
+from questions import spoken, workflow
 from questions.models import Question
 from questions.models import QuestionState as S
 from questions.workflow import MERGE_TARGET_STATES, PUBLIC_STATES
@@ -66,12 +67,14 @@ def search_public_questions(
     theme=None,
     region: str = "",
     answered: str = "",
+    language: str = "",
 ) -> QuerySet[Question]:
     """Public questions matching words and filters, best match first when words are given.
 
     PostgreSQL: full-text search with the French configuration without accents (stemming and
     accent folding: "elections" finds "élection"). Elsewhere (the SQLite default): every word
-    must appear in title or text.
+    must appear in title or text. Either way, what the answer says (its reviewed captions, in
+    `language` or the answer's, and its transcript) matches too (questions/spoken.py).
     """
     questions = public_questions()
     if event is not None:
@@ -87,11 +90,13 @@ def search_public_questions(
     text = " ".join(text.split())
     if not text:
         return questions.order_by("-approved_at", "-pk")
+    said = spoken.spoken_filter(text, language or current_language())
     if settings.IS_POSTGRESQL:
-        return _full_text(questions, text)
+        return _full_text(questions, text, said)
+    written = Q()
     for word in text.split():
-        questions = questions.filter(Q(title__icontains=word) | Q(text__icontains=word))
-    return questions.order_by("-support_count", "-approved_at", "-pk")
+        written &= Q(title__icontains=word) | Q(text__icontains=word)
+    return questions.filter(written | said).order_by("-support_count", "-approved_at", "-pk")
 
 
 # French stemming after unaccent (migration 0005 creates it, with the index of search_vector()).
@@ -107,14 +112,14 @@ def search_vector():
     )
 
 
-def _full_text(questions: QuerySet[Question], text: str) -> QuerySet[Question]:
+def _full_text(questions: QuerySet[Question], text: str, said: Q) -> QuerySet[Question]:
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     vector = search_vector()
     query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
     return (
         questions.annotate(search=vector, rank=SearchRank(vector, query))
-        .filter(search=query)
+        .filter(Q(search=query) | said)
         .order_by("-rank", "-support_count", "-pk")
     )
 

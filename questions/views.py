@@ -21,7 +21,7 @@ from django_ratelimit.decorators import ratelimit
 from core.i18n import current_language
 from events.models import Event
 from events.selectors import public_event
-from questions import selectors, services, workflow
+from questions import selectors, services, spoken, workflow
 from questions.exceptions import DuplicateSubmission, QuestionError
 from questions.forms import QuestionForm, ResendConfirmationForm, SearchForm, SupportForm
 from questions.live.state import page_state_if_live
@@ -329,8 +329,17 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(questions, settings.QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
+    # Where the answers say the words: "said at 02:14", a link that plays from there.
+    moments = spoken.spoken_moments(
+        [question.pk for question in page.object_list], filters.get("q", ""), current_language()
+    )
     return render(
         request,
         "questions/search.html",
-        {"form": form, "page": page, "query_string": query_string.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "results": [(question, moments.get(question.pk)) for question in page.object_list],
+            "query_string": query_string.urlencode(),
+        },
     )

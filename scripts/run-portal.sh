@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the portal for development, run as the Procfile runs it in production: gunicorn
-# (web), a Celery worker for short jobs (worker: e-mails, sweeps), one for transcodes (media) and
-# beat. Each output line is prefixed with its process's name. Ctrl-C stops everything.
+# (web), a Celery worker for short jobs (worker: e-mails, sweeps), one for transcodes (media), one
+# for speech-to-text drafts of captions (speech) and beat. Each output line is prefixed with its process's name. Ctrl-C stops everything.
 #
 # Supervision: if the web server stops, everything stops and the exit status says why. If a
 # worker or beat dies, the log says which one and why (exit status or signal) and it is
@@ -45,11 +45,16 @@ run_media() {
   exec $BIN/celery -A portal worker -Q media -n "media@%h" --concurrency 1 \
     --prefetch-multiplier 1 -l INFO
 }
+run_speech() {
+  exec $BIN/celery -A portal worker -Q speech -n "speech@%h" --concurrency 1 \
+    --prefetch-multiplier 1 -l INFO
+}
 run_beat() { exec $BIN/celery -A portal beat -l INFO; }
 
 declare -A lost=(
   [worker]="e-mails are not sent and sweeps do not run"
   [media]="video answers are not transcoded"
+  [speech]="captions are not drafted from the videos' sound"
   [beat]="periodic jobs (outbox, stuck videos, uploads, privacy purges) do not run"
 )
 declare -A name_of=() started_at=() quick_deaths=()
@@ -135,7 +140,7 @@ stop() {
 trap 'say "Ctrl-C: stopping"; stop 0' INT
 trap 'say "stopping"; stop 0' TERM
 
-for name in web worker media beat; do start "$name"; done
+for name in web worker media speech beat; do start "$name"; done
 echo
 echo "  Hors les Murs runs at $SITE_URL/  (admin: $SITE_URL/admin/)"
 echo "  The demo logins are printed above (admin, moderateur, porte-parole). Ctrl-C stops."

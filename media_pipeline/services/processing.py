@@ -16,7 +16,7 @@ from media_pipeline import storage_ops, workflow
 from media_pipeline.exceptions import InvalidMedia, TranscodeFailed, TransientStorageError
 from media_pipeline.models import AnswerVideo, Rendition, private_storage
 from media_pipeline.probe import probe_file
-from media_pipeline.services import outputs
+from media_pipeline.services import outputs, speech
 from media_pipeline.services.claims import (
     Claim,
     claim_video,
@@ -111,6 +111,7 @@ def store_outputs(
         locked.error_log = result.log[-4000:]
         locked.save()
         replace_renditions(locked, result, prefix)
+        speech.queue_speech_draft(locked, restart=True)  # draft captions from the new version
         if previous_version and previous_version != version:
             old_prefix = outputs.version_prefix(locked, previous_version)
             transaction.on_commit(lambda: storage_ops.delete_tree(storage, old_prefix))

@@ -64,7 +64,7 @@ def to_record(question: Question) -> dict:
         "answer_embed_url": embed_url,
         "answer_duration_seconds": video.duration_seconds if video else None,
         "answer_caption_languages": (
-            sorted(caption.language for caption in video.captions.all()) if video else []
+            sorted(caption.language for caption in video.public_captions) if video else []
         ),
         "answer_transcript": (video.transcript or None) if video else None,
     }

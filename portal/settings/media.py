@@ -30,3 +30,5 @@ MEDIA_STORAGE_RETRY_BASE_SECONDS = env.int("MEDIA_STORAGE_RETRY_BASE_SECONDS", d
 SPEECH_ENGINE = env.str("SPEECH_ENGINE", default="pocketsphinx")
 SPEECH_AUDIO_TIMEOUT_SECONDS = env.int("SPEECH_AUDIO_TIMEOUT_SECONDS", default=10 * 60)
 SPEECH_WORK_DIR = env.str("SPEECH_WORK_DIR", default=None)
+# A live speech job whose worker is stuck past this (lease renewed or not) is failed by the sweeper.
+SPEECH_DEADLINE_SECONDS = env.int("SPEECH_DEADLINE_SECONDS", default=70 * 60)

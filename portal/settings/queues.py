@@ -45,7 +45,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Two queues: transcodes never delay a citizen's e-mail.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"media_pipeline.tasks.transcode_*": {"queue": "media"}}
+# A third queue, speech-to-text drafts: long and CPU-heavy like transcodes, never in front of them.
+CELERY_TASK_ROUTES = {
+    "media_pipeline.tasks.transcode_*": {"queue": "media"},
+    "media_pipeline.tasks.speech_*": {"queue": "speech"},
+}
 # An unacknowledged task is redelivered after this long: keep it above the hard time limit, or a
 # live transcode's message would be delivered to a second worker. A worker killed whole (machine
 # lost) leaves its message unacknowledged until then; the lease sweeper (core.leases,

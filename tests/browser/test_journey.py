@@ -225,7 +225,9 @@ def test_question_to_published_video_answer(
     expect(status).to_be_visible(timeout=30_000)
     journal.step(staff, "the transcode progress is shown")
     video = AnswerVideo.objects.get(question=question)
-    expect(staff.locator(f"#video-publish-{video.pk}")).to_be_visible(timeout=90_000)
+    # Ready: publishing waits for reviewed French captions and a transcript, and says so.
+    expect(staff.locator(f"#publish-blocker-{video.pk}")).to_be_visible(timeout=90_000)
+    expect(staff.locator(f"#video-publish-{video.pk}")).to_have_count(0)
     journal.step(staff, "the video is ready")
     video.refresh_from_db()
     assert video.state == VideoState.READY
@@ -239,6 +241,7 @@ def test_question_to_published_video_answer(
     staff.locator(f"#transcript-{video.pk}").fill(TRANSCRIPT)
     staff.locator(f"#transcript-{video.pk}").locator("xpath=..").locator("[type=submit]").click()
     expect(staff.locator(f"#transcript-{video.pk}")).to_have_value(TRANSCRIPT)
+    expect(staff.locator(f"#publish-blocker-{video.pk}")).to_have_count(0)
     staff.locator(f"#video-publish-{video.pk}").click()
     expect(staff.locator(f"#video-state-{video.pk}")).to_have_class(re.compile("fr-badge--success"))
     journal.step(staff, "the answer is published")

@@ -1,7 +1,12 @@
-"""Words spoken in answers: a link to a moment of the answer opens the player at that moment."""
+"""Words spoken in answers: a link to a moment of the answer opens the player at that moment, and
+the site search finds a word said in the demo answer and links to that moment."""
+
+import re
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 from questions.models import QuestionState
 from tests.browser.media import SMALL_LADDER, publish_answer
@@ -40,3 +45,22 @@ def test_a_link_to_a_moment_opens_the_answer_there(desktop, live_server, small_l
 
     desktop.goto(f"{live_server.url}/embed/{question.public_id}/?lang=fr&t=1.5")
     assert current_time(desktop) == pytest.approx(1.5, abs=0.5)
+
+
+def test_a_word_said_in_the_demo_answer_lands_on_its_question_playing_at_that_moment(
+    desktop, live_server, small_ladder
+):
+    from media_pipeline.demo import seed_answer_video
+    from tests.factories import EventFactory, ThemeFactory
+
+    video = seed_answer_video(EventFactory(themes=[ThemeFactory()]))
+    assert video.is_public
+    with translation.override("fr"):
+        search = reverse("questions:search")
+    # "transcrite" is only said in the answer (its captions), at 00:04.
+    desktop.goto(f"{live_server.url}{search}?q=transcrite")
+    moment = desktop.get_by_role("link", name=re.compile("Dit à 00:04 dans la réponse"))
+    expect(moment).to_have_count(1)
+    moment.click()
+    expect(desktop).to_have_url(re.compile(r"/fr/questions/demovideo001/.*#t=4$"))
+    assert current_time(desktop) == pytest.approx(4, abs=0.5)

@@ -29,6 +29,7 @@ def test_a_small_file_uploaded_in_the_admin_enters_the_pipeline(
             {
                 "question": selected_question.pk,
                 "upload": handle,
+                "language": "fr",
                 "renditions-TOTAL_FORMS": 0,
                 "renditions-INITIAL_FORMS": 0,
                 "captions-TOTAL_FORMS": 0,
@@ -71,6 +72,7 @@ def test_the_admin_shows_progress_and_retries_and_publishes_through_the_services
         change_url,
         {
             "transcript": "Bonjour.",
+            "language": "fr",
             "renditions-TOTAL_FORMS": 0,
             "renditions-INITIAL_FORMS": 0,
             "captions-TOTAL_FORMS": 1,
@@ -87,14 +89,19 @@ def test_the_admin_shows_progress_and_retries_and_publishes_through_the_services
         change_url,
         {
             "transcript": "Bonjour.",
+            "language": "fr",
             "renditions-TOTAL_FORMS": 0,
             "renditions-INITIAL_FORMS": 0,
-            "captions-TOTAL_FORMS": 0,
+            "captions-TOTAL_FORMS": 1,
             "captions-INITIAL_FORMS": 0,
+            "captions-0-language": "fr",
+            "captions-0-label": "",
+            "captions-0-file": SimpleUploadedFile("fr.vtt", VTT, "text/vtt"),
         },
     )
     video.refresh_from_db()
     assert video.transcript == "Bonjour."
+    assert video.captions.get().is_reviewed  # written by a person, not a speech draft
     client.post(reverse("admin:media_pipeline_answervideo_publish", args=[video.pk]))
     video.refresh_from_db()
     assert video.state == VideoState.PUBLISHED
@@ -105,6 +112,7 @@ def test_the_admin_shows_progress_and_retries_and_publishes_through_the_services
 def inline_post(client, url, *rows, transcript=""):
     data = {
         "transcript": transcript,
+        "language": "fr",
         "renditions-TOTAL_FORMS": 0,
         "renditions-INITIAL_FORMS": 0,
         "captions-TOTAL_FORMS": len(rows),

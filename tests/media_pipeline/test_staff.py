@@ -71,7 +71,7 @@ def make_ready(question, clip) -> AnswerVideo:
 
 
 @pytest.mark.slow  # transcodes with ffmpeg
-def test_publishing_needs_french_captions_or_a_transcript_and_notifies_once(
+def test_publishing_needs_french_captions_and_a_transcript_and_notifies_once(
     client, staff, selected_question, clip, django_capture_on_commit_callbacks
 ):
     Support.objects.create(
@@ -94,6 +94,10 @@ def test_publishing_needs_french_captions_or_a_transcript_and_notifies_once(
         {"language": "fr", "label": "Français", "file": io.BytesIO(VTT)},
     )
     assert video.captions.filter(language="fr").exists()
+    client.post(reverse("media_pipeline:publish", args=[video.pk]))
+    video.refresh_from_db()
+    assert video.state == VideoState.READY  # still refused: no transcript
+    captions.set_transcript(video=video, text="Bonjour. Merci.")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("media_pipeline:publish", args=[video.pk]))
         client.post(reverse("media_pipeline:publish", args=[video.pk]))  # a double click
@@ -174,6 +178,7 @@ def test_the_sweeper_requeues_a_dead_job_then_gives_up(selected_question, clip, 
 def test_uploading_for_a_published_answer_is_refused(selected_question, clip, staff):
     video = make_ready(selected_question, clip)
     captions.set_transcript(video=video, text="Texte.")
+    captions.set_caption(video=video, language="fr", content=VTT)
     staff_actions.publish_video(video=video, actor=staff)
     with pytest.raises(UploadRefused):
         attach(selected_question.__class__.objects.get(pk=selected_question.pk), clip)

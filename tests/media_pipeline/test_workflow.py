@@ -4,10 +4,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from media_pipeline import selectors, workflow
 from media_pipeline.exceptions import PublishRefused, RetryRefused, UploadConflict
-from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.models import AnswerVideo, Caption, VideoState
 from portal.roles import SPOKESPERSON_STAFF
 from questions.models import QuestionState
 from tests.factories import QuestionFactory, UserFactory
@@ -20,6 +21,13 @@ S = VideoState
 
 def video_in(state: str) -> AnswerVideo:
     return AnswerVideo(state=state)
+
+
+def publishable(question) -> AnswerVideo:
+    """A ready video with reviewed French captions and a transcript: the publish guard passes."""
+    video = AnswerVideo.objects.create(question=question, state=S.READY, transcript="Bonjour.")
+    Caption.objects.create(video=video, language="fr", file="c.vtt", reviewed_at=timezone.now())
+    return video
 
 
 @pytest.mark.parametrize(
@@ -63,15 +71,15 @@ def test_a_refused_action_raises_its_domain_error_with_the_clearest_reason(setti
     assert workflow.UPLOAD.allows(None)  # a question without a video may receive one
 
 
-def test_applying_an_action_moves_the_state_and_stamps_its_time():
-    video = video_in(S.READY)
+def test_applying_an_action_moves_the_state_and_stamps_its_time(selected_question):
+    video = publishable(selected_question)
     workflow.PUBLISH.apply(video)
     assert video.state == S.PUBLISHED and video.published_at is not None
 
 
 def test_buttons_need_the_state_and_the_permission(selected_question):
     staff = UserFactory(groups=[SPOKESPERSON_STAFF])
-    ready, failed = video_in(S.READY), video_in(S.FAILED)
+    ready, failed = publishable(selected_question), video_in(S.FAILED)
     assert workflow.controls(ready, staff).can_publish
     assert not workflow.controls(failed, staff).can_publish
     assert workflow.controls(failed, staff).can_retry and workflow.controls(failed).failed
@@ -116,6 +124,7 @@ def test_the_admin_of_a_published_video_offers_no_upload_and_refuses_one(
             {
                 "upload": SimpleUploadedFile("again.mp4", handle.read(), "video/mp4"),
                 "transcript": "",
+                "language": "fr",
                 "renditions-TOTAL_FORMS": 0,
                 "renditions-INITIAL_FORMS": 0,
                 "captions-TOTAL_FORMS": 0,

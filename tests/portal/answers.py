@@ -16,8 +16,11 @@ MP4_BYTES = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 1000
 POSTER_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 200
 
 
-def publish_answer(question, *, captions=("fr",)) -> AnswerVideo:
-    """A processed video for a selected question, published through the real service."""
+def publish_answer(
+    question, *, captions=("fr",), transcript="Merci pour votre question."
+) -> AnswerVideo:
+    """A processed video for a selected question, published through the real service (which
+    wants reviewed French captions and a transcript)."""
     prefix = f"answers/{question.pk}/v1"
     video = AnswerVideo.objects.create(
         question=question,
@@ -33,6 +36,7 @@ def publish_answer(question, *, captions=("fr",)) -> AnswerVideo:
         poster_width=1280,
         poster_height=720,
         ready_at=timezone.now(),
+        transcript=transcript,
     )
     for language in captions:
         Caption.objects.create(
@@ -41,6 +45,7 @@ def publish_answer(question, *, captions=("fr",)) -> AnswerVideo:
             file=default_storage.save(
                 f"{prefix}/captions-{language}.vtt", ContentFile(b"WEBVTT\n")
             ),
+            reviewed_at=timezone.now(),
         )
     video = publish_video(video=video, actor=None)
     question.refresh_from_db()

@@ -103,6 +103,9 @@ def test_upload_probe_transcode_publish_on_s3_then_play_over_http(s3, tmp_path):
     assert video.height == 360 and video.duration_seconds == pytest.approx(2, abs=0.2)
 
     video = captions.set_transcript(video=video, text="Merci pour votre question.")
+    captions.set_caption(
+        video=video, language="fr", content=b"WEBVTT\n\n00:00.000 --> 00:01.000\nMerci.\n"
+    )
     video = staff_actions.publish_video(video=video, actor=staff)
     question.refresh_from_db()
     assert question.state == QuestionState.ANSWERED

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from questions.models import QuestionState, Support
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory
@@ -204,11 +205,15 @@ def test_a_published_answer_video_is_shown_through_the_media_partial(
         mp4="answers/1/v1/answer.mp4",
         transcript="Merci pour cette question.",
     )
-    Caption.objects.create(video=video, language="fr", file="captions/fr.vtt")
-    Caption.objects.create(video=video, language="en", file="captions/en.vtt")
+    reviewed = timezone.now()
+    Caption.objects.create(video=video, language="fr", file="captions/fr.vtt", reviewed_at=reviewed)
+    Caption.objects.create(video=video, language="en", file="captions/en.vtt", reviewed_at=reviewed)
+    # A speech-to-text draft nobody reviewed yet never reaches the public player.
+    Caption.objects.create(video=video, language="de", file="captions/de.vtt", automatic=True)
     with django_assert_max_num_queries(8):
         html = client.get(question.get_absolute_url()).content.decode()
     assert "master.m3u8" in html and 'srclang="en"' in html
+    assert 'srclang="de"' not in html
     assert "Merci pour cette question." in html
     assert "Pas encore de réponse" not in html
 
