@@ -158,3 +158,16 @@ def set_transcript(*, video: AnswerVideo, text: str, automatic: bool = False) ->
     locked.transcript_automatic = automatic and bool(locked.transcript)
     locked.save(update_fields=["transcript", "transcript_automatic", "updated_at"])
     return locked
+
+
+@transaction.atomic
+def index_caption_cues(*, caption: Caption) -> int:
+    """Store the cues of a caption file kept before cues had rows (search, editor); how many."""
+    locked = Caption.objects.select_for_update().get(pk=caption.pk)
+    with locked.file.open("rb") as handle:
+        cues = cue_files.parse_cues(handle.read())
+    locked.cues.all().delete()
+    CaptionCue.objects.bulk_create(
+        CaptionCue(caption=locked, start=cue.start, end=cue.end, text=cue.text) for cue in cues
+    )
+    return len(cues)
