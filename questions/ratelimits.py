@@ -8,7 +8,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
-from django_ratelimit.exceptions import Ratelimited
 
 
 def rate_from_setting(name: str) -> Callable[[str, HttpRequest], str]:
@@ -16,28 +15,6 @@ def rate_from_setting(name: str) -> Callable[[str, HttpRequest], str]:
         return getattr(settings, name)
 
     return rate
-
-
-def check_email_rate(
-    request: HttpRequest,
-    *,
-    email: str,
-    group: str,
-    setting: str,
-) -> None:
-    """Count one action for this address; raise Ratelimited (→ the 429 page) past the limit.
-
-    Per address, not only per IP: many IPs cannot flood one person's inbox.
-    """
-    normalised = email.strip().lower()
-    if is_ratelimited(
-        request,
-        group=group,
-        key=lambda group, request: normalised,
-        rate=rate_from_setting(setting),
-        increment=True,
-    ):
-        raise Ratelimited()
 
 
 def over_ip_rate(request: HttpRequest, *, group: str, setting: str) -> bool:

@@ -203,21 +203,18 @@ def confirmation_url(question: Question) -> str:
         return absolute_reverse("questions:confirm", kwargs={"token": token})
 
 
-def _queue_confirmation_email(question: Question, *, asked_again: bool = False) -> None:
+def _queue_confirmation_email(question: Question) -> bool:
     """One confirmation e-mail per address and QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS,
     whoever typed the address: its link's page lists every question waiting with it. The e-mail
     never quotes the title (a stranger's words in the owner's inbox). A link asked for again
-    (its own per-address limit) is always sent."""
+    (the "lost link" form) follows the same rule."""
     since = timezone.now() - timedelta(
         seconds=settings.QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS
     )
-    if (
-        not asked_again
-        and OutboundEmail.objects.filter(
-            kind="question_confirmation", to__iexact=question.email, created_at__gte=since
-        ).exists()
-    ):
-        return
+    if OutboundEmail.objects.filter(
+        kind="question_confirmation", to__iexact=question.email, created_at__gte=since
+    ).exists():
+        return False
     queue_email(
         to=question.email,
         kind="question_confirmation",
@@ -236,6 +233,7 @@ def _queue_confirmation_email(question: Question, *, asked_again: bool = False) 
         # A citizen's request never calls the broker: beat's dispatch sends it within seconds.
         publish=False,
     )
+    return True
 
 
 def confirm_question(*, question: Question) -> tuple[Question, bool]:
@@ -273,8 +271,7 @@ def resend_confirmation(*, question: Question) -> bool:
         question = Question.objects.select_for_update().get(pk=question.pk)
         if not workflow.CONFIRM.allows(question) or not question.email:
             return False
-        _queue_confirmation_email(question, asked_again=True)
-    return True
+        return _queue_confirmation_email(question)
 
 
 def resend_confirmations_for_email(*, email: str) -> int:

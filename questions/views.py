@@ -26,7 +26,7 @@ from questions.exceptions import DuplicateSubmission, QuestionError
 from questions.forms import QuestionForm, ResendConfirmationForm, SearchForm, SupportForm
 from questions.live.state import page_state_if_live
 from questions.models import Question, Support
-from questions.ratelimits import check_email_rate, over_ip_rate, rate_from_setting
+from questions.ratelimits import over_ip_rate, rate_from_setting
 from questions.tokens import (
     confirmation_link_hours,
     make_form_started,
@@ -184,12 +184,8 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = ResendConfirmationForm(request.POST)
     if not form.is_valid():
         return render(request, "questions/resend.html", {"form": form}, status=400)
-    check_email_rate(
-        request,
-        email=form.cleaned_data["email"],
-        group="questions.resend.email",
-        setting="RATELIMIT_RESEND_PER_EMAIL",
-    )
+    # No refusal per address (a stranger would use it up): an address gets at most one
+    # confirmation e-mail per interval, whoever asks.
     services.resend_confirmations_for_email(email=form.cleaned_data["email"])
     # Same answer whether or not the address wrote a question: it reveals nothing.
     return redirect("questions:check_inbox")

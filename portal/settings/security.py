@@ -106,7 +106,6 @@ if not REDIS_URL:
 RATELIMIT_VIEW = "portal.views.ratelimited"
 RATELIMIT_QUESTION_PER_IP = env.str("RATELIMIT_QUESTION_PER_IP", default="10/h")
 RATELIMIT_RESEND_PER_IP = env.str("RATELIMIT_RESEND_PER_IP", default="10/h")
-RATELIMIT_RESEND_PER_EMAIL = env.str("RATELIMIT_RESEND_PER_EMAIL", default="3/h")
 RATELIMIT_SUPPORT_PER_IP = env.str("RATELIMIT_SUPPORT_PER_IP", default="60/h")
 # Supports of one question from one client IP: clearing cookies does not add more than this.
 RATELIMIT_SUPPORT_PER_IP_AND_QUESTION = env.str(

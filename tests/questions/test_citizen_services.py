@@ -1,5 +1,7 @@
 """The citizens' services, called directly."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -98,6 +100,8 @@ def test_confirm_never_moves_a_question_backwards():
 
 def test_resend_only_for_unconfirmed_questions():
     question = submit(EventFactory())
+    assert not services.resend_confirmation(question=question)  # one e-mail per interval
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=16))
     assert services.resend_confirmation(question=question)
     services.confirm_question(question=question)
     assert not services.resend_confirmation(question=question)
