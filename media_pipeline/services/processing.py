@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.leases import LeaseLost
+from media_pipeline import speech as speech_engine
 from media_pipeline import storage_ops, workflow
 from media_pipeline.exceptions import InvalidMedia, TranscodeFailed, TransientStorageError
 from media_pipeline.models import AnswerVideo, Rendition, private_storage
@@ -111,7 +112,8 @@ def store_outputs(
         locked.error_log = result.log[-4000:]
         locked.save()
         replace_renditions(locked, result, prefix)
-        speech.queue_speech_draft(locked, restart=True)  # draft captions from the new version
+        if speech_engine.supports(locked.language):  # no job bound to fail for other languages
+            speech.queue_speech_draft(locked, restart=True)  # drafts from the new version
         if previous_version and previous_version != version:
             old_prefix = outputs.version_prefix(locked, previous_version)
             transaction.on_commit(lambda: storage_ops.delete_tree(storage, old_prefix))

@@ -8,9 +8,10 @@ from django.core.files.storage import storages
 from PIL import Image
 
 from media_pipeline.exceptions import PublishRefused
-from media_pipeline.models import AnswerVideo, VideoState
+from media_pipeline.models import AnswerVideo, SpeechJob, VideoState
 from media_pipeline.services import captions, claims, processing, staff_actions
 from media_pipeline.storage_ops import list_tree
+from media_pipeline.workflow import SpeechState
 from tests.media_pipeline.conftest import attach, make_clip
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -90,6 +91,23 @@ def test_a_clip_becomes_an_hls_ladder_an_mp4_and_posters(selected_question, clip
     assert (video.poster_width, video.poster_height) == poster.size
     with Image.open(stored_path(video.poster_small.name)) as small:
         assert (small.format, small.size) == ("WEBP", (480, 270))
+
+
+@pytest.mark.parametrize(("language", "drafted"), [("en", True), ("fr", False)])
+def test_a_ready_video_gets_a_speech_draft_only_in_a_language_the_engine_knows(
+    selected_question, clip, language, drafted
+):
+    """The bundled engine knows English only: a French answer gets no job doomed to fail (staff
+    see no "failed" draft); they write or import its captions."""
+    video = attach(selected_question, clip)
+    AnswerVideo.objects.filter(pk=video.pk).update(language=language)
+
+    processing.process_video(video_id=video.pk)
+
+    job = SpeechJob.objects.filter(video=video).first()
+    assert (job is not None) is drafted
+    if drafted:
+        assert (job.state, job.language) == (SpeechState.QUEUED, "en")
 
 
 def ffprobe_allowed(path: Path, *args: str, formats: str = "mov") -> dict:
