@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_privacy import PersonalDataLookupsMixin
+from core.page_cache import ChangesPublicPagesAdmin
 from events.models import EVENT_TRANSLATED_FIELDS, Event, Theme
 
 # Languages an event may be translated into (French is the original, in the model's fields).
@@ -77,13 +78,13 @@ EventAdminForm = type(
 
 
 @admin.register(Theme)
-class ThemeAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
+class ThemeAdmin(ChangesPublicPagesAdmin, PersonalDataLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Event)
-class EventAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
+class EventAdmin(ChangesPublicPagesAdmin, PersonalDataLookupsMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = ["title", "city", "region", "starts_at", "questions_close_at", "is_published"]
     list_filter = ["is_published", "region"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from core.cached_pages import public_page
 from core.urls import absolute_reverse
 from events.calendars import build_calendar, calendar_feed_events
 from events.forms import EventFilterForm
@@ -16,6 +17,7 @@ from events.selectors import PAST, UPCOMING, public_events
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
+@public_page(params=("period", "region", "page"))
 def event_list(request: HttpRequest) -> HttpResponse:
     """Tour events, upcoming or past, filterable by region (GET parameters, no JavaScript)."""
     form = EventFilterForm(request.GET or None)

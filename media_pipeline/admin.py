@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_privacy import PersonalDataLookupsMixin
 from core.errors import DomainError
+from core.page_cache import ChangesPublicPagesAdmin
 from media_pipeline import selectors, upload_limits, workflow
 from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionAdminForm
@@ -116,7 +117,7 @@ class AnswerVideoAdminForm(forms.ModelForm):
 
 
 @admin.register(AnswerVideo)
-class AnswerVideoAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
+class AnswerVideoAdmin(ChangesPublicPagesAdmin, PersonalDataLookupsMixin, admin.ModelAdmin):
     form = AnswerVideoAdminForm
     list_display = ["question", "state", "progress_bar", "duration_seconds", "updated_at"]
     list_filter = ["state"]

@@ -22,6 +22,12 @@ def brand_admin_site() -> None:
     admin.site.enable_nav_sidebar = False
 
 
+def _forget_cached_pages(sender, **kwargs) -> None:
+    from core.page_cache import site_changed
+
+    site_changed()  # a deployment migrates: its templates may render pages differently
+
+
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
@@ -32,3 +38,6 @@ class PortalConfig(AppConfig):
         brand_admin_site()
         # Keep the staff groups' permissions in step with portal/roles.py after every migrate.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="portal.sync_roles")
+        post_migrate.connect(
+            _forget_cached_pages, sender=self, dispatch_uid="portal.forget_cached_pages"
+        )

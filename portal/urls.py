@@ -13,6 +13,7 @@ from questions.live import urls as live_urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("form-tokens/", views.form_tokens, name="form_tokens"),
     # Before the admin's own shortcut: only public objects are "viewed on site".
     path(
         "admin/r/<path:content_type_id>/<path:object_id>/",

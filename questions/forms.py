@@ -70,10 +70,12 @@ class QuestionForm(forms.Form):
     form_started = forms.CharField(widget=forms.HiddenInput, required=False)
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, event: Event, **kwargs) -> None:
+    def __init__(self, *args, event: Event, tokens: bool = True, **kwargs) -> None:
+        """`tokens=False` for a page shared by everyone (cached): forms.js fills them in."""
         kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("form_started", make_form_started())
-        kwargs["initial"].setdefault("submission_token", uuid.uuid4().hex)
+        if tokens:
+            kwargs["initial"].setdefault("form_started", make_form_started())
+            kwargs["initial"].setdefault("submission_token", uuid.uuid4().hex)
         kwargs.setdefault("auto_id", "question-%s")
         super().__init__(*args, **kwargs)
         self.event = event

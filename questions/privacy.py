@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.page_cache import site_changed
 from questions.models import ModerationDecision, OutboundEmail, Question, QuestionState, Support
 from questions.selectors import forget_state_counts
 
@@ -196,6 +197,7 @@ def delete_personal_data(*, email: str) -> dict[str, int]:
     )
     deleted = deleted_questions(Question.objects.filter(pk__in=deletable_ids).delete())
     forget_state_counts()
+    site_changed()
     supports = Support.objects.filter(email__iexact=address).update(email="")
     return {
         "questions_deleted": deleted,

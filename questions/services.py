@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.page_cache import site_changed, supports_changed
 from core.urls import absolute_reverse, absolute_url
 from events.models import Event, Theme
 from questions import workflow
@@ -82,6 +83,7 @@ def transition_question(
             note=note,
         )
         bump_live_version(locked.event_id)  # the room's big screen and phones see it
+        site_changed()
     forget_state_counts()
     return locked
 
@@ -316,6 +318,7 @@ def support_question(
             )
             if support.email and not _support_email_confirmed(support.email):
                 _queue_support_email_confirmation(support)
+            supports_changed(question_public_id=question.public_id, event_slug=question.event.slug)
     except IntegrityError as error:
         raise AlreadySupported() from error
     forget_live_state(question.event_id)  # committed: the room sees the new count

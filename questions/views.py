@@ -18,7 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from core.cached_pages import is_cached_render, public_page
 from core.i18n import current_language
+from core.page_cache import event_scope, question_scope
 from events.models import Event
 from events.selectors import public_event
 from questions import selectors, services, spoken, workflow
@@ -44,6 +46,7 @@ SUPPORTER_COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
 
 
 @ratelimit(key="ip", rate=rate_from_setting("RATELIMIT_QUESTION_PER_IP"), method="POST", block=True)
+@public_page(params=("sort", "page"), scopes=lambda kwargs: [event_scope(kwargs["slug"])])
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An event, its public questions (by supports or newest) and, while open, the form."""
     try:
@@ -53,7 +56,8 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     form = None
     if event.accepts_questions():
-        form = QuestionForm(request.POST or None, event=event)
+        # A page for the cache carries no per-visitor token: forms.js fetches them.
+        form = QuestionForm(request.POST or None, event=event, tokens=not is_cached_render(request))
         if request.method == "POST":
             response = handle_question_form(request, form)
             if response is not None:
@@ -194,6 +198,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
 # --- The question page and supports -------------------------------------------------------------
 
 
+@public_page(scopes=lambda kwargs: [question_scope(kwargs["public_id"])])
 def question_detail(request: HttpRequest, public_id: str, slug: str) -> HttpResponse:
     """A public question's stable page; non-public questions do not exist for the public."""
     try:
@@ -203,7 +208,8 @@ def question_detail(request: HttpRequest, public_id: str, slug: str) -> HttpResp
     if slug != question.slug:
         return redirect(question, permanent=True)
     video = selectors.published_answer_video(question)
-    browser_key = read_supporter_cookie(request)
+    # The cached page is everyone's: whether this browser supports the question is not in it.
+    browser_key = "" if is_cached_render(request) else read_supporter_cookie(request)
     supported = (
         bool(browser_key)
         and Support.objects.filter(
@@ -311,6 +317,15 @@ def confirm_support_email(request: HttpRequest, token: str) -> HttpResponse:
 # --- Search ---------------------------------------------------------------------------------------
 
 
+# Support counts in the results are tracked by no generation: they lag SEARCH_CACHE_SECONDS.
+SEARCH_CACHE_SECONDS = 10
+
+
+@public_page(
+    params=("event", "theme", "region", "answered", "page"),
+    refuse=("q",),
+    timeout=SEARCH_CACHE_SECONDS,
+)
 def search(request: HttpRequest) -> HttpResponse:
     """Full-text search and filters over public questions (GET, paginated)."""
     form = SearchForm(request.GET or None)

@@ -1,5 +1,7 @@
 """A citizen sending a question through the public form over HTTP, as a browser would: the form's
-CSRF cookie and token, its hidden fields, the honeypot left empty, and the minimum fill time.
+hidden fields, the honeypot left empty, the minimum fill time, and, as forms.js does on the
+cached event page, the CSRF token (and cookie), start time and submission token fetched from
+/form-tokens/.
 
 Used by the run-command tests and by CI's smoke test (`python -m tests.citizen_client URL`),
 against a portal started by `make run`. Standard library only.
@@ -8,6 +10,7 @@ against a portal started by `make run`. Standard library only.
 import argparse
 import html
 import http.cookiejar
+import json
 import re
 import sys
 import time
@@ -65,6 +68,13 @@ class Citizen:
             "email": email,
             "consent": "on",
             "website": "",  # the honeypot stays empty
+        }
+        with self.opener.open(f"{self.base_url}/form-tokens/", timeout=30) as response:
+            tokens = json.load(response)
+        fields |= {
+            "csrfmiddlewaretoken": tokens["csrf"],
+            "form_started": tokens["form_started"],
+            "submission_token": tokens["submission_token"],
         }
         time.sleep(min_fill_seconds + 1)  # a person takes longer than the minimum fill time
         body = urllib.parse.urlencode(fields).encode()

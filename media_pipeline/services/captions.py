@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.page_cache import site_changed
 from media_pipeline import cue_files, storage_ops, workflow
 from media_pipeline.exceptions import PublishRefused
 from media_pipeline.models import AnswerVideo, Caption, CaptionCue
@@ -61,6 +62,7 @@ def set_caption(
     CaptionCue.objects.bulk_create(
         CaptionCue(caption=caption, start=cue.start, end=cue.end, text=cue.text) for cue in cues
     )
+    site_changed()
     if previous:
         storage = caption.file.storage
         transaction.on_commit(lambda: storage_ops.delete_names(storage, [previous]))
@@ -147,6 +149,7 @@ def delete_caption(*, caption: Caption) -> None:
         return
     name, storage = stored.file.name, stored.file.storage
     stored.delete()
+    site_changed()
     transaction.on_commit(lambda: storage_ops.delete_names(storage, [name]))
 
 
@@ -157,6 +160,7 @@ def set_transcript(*, video: AnswerVideo, text: str, automatic: bool = False) ->
     locked.transcript = text.strip()
     locked.transcript_automatic = automatic and bool(locked.transcript)
     locked.save(update_fields=["transcript", "transcript_automatic", "updated_at"])
+    site_changed()
     return locked
 
 

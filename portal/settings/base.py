@@ -16,6 +16,7 @@ SECRET_KEY = env.str(
     **({"default": "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnop"} if DEBUG else {}),
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.cached_pages.cached_render_context",  # last: empties token and messages
             ],
         },
     },

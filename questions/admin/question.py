@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin_privacy import PersonalDataLookupsMixin
+from core.page_cache import ChangesPublicPagesAdmin
 from questions import workflow
 from questions.admin import actions
 from questions.admin.bulk import RETURN_TO_FIELD
@@ -47,7 +48,9 @@ MODERATION = [
 
 
 @admin.register(Question)
-class QuestionAdmin(QueueColumns, PersonalDataLookupsMixin, admin.ModelAdmin):
+class QuestionAdmin(
+    ChangesPublicPagesAdmin, QueueColumns, PersonalDataLookupsMixin, admin.ModelAdmin
+):
     # The queue at 1366 px: the question (title, two lines of text) takes the room it needs, the
     # rest is short; the state shows only when no state is chosen (get_list_display).
     list_display = [

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.page_cache import bump_on_commit, event_scope
 from events.models import Event
 from questions.live.models import LiveEvent
 from questions.models import Question
@@ -114,6 +115,10 @@ def bump_live_version(event_id: int) -> None:
     live row: nothing to do (their state, if cached, expires within STATE_SECONDS)."""
     if LiveEvent.objects.filter(event_id=event_id).update(version=F("version") + 1):
         transaction.on_commit(lambda: forget_live_state(event_id))
+        # The event page shows the room's state when it is rendered: its cached copies too.
+        slug = Event.objects.filter(pk=event_id).values_list("slug", flat=True).first()
+        if slug:
+            bump_on_commit(event_scope(slug))
 
 
 def page_state(event_id: int) -> dict[str, Any]:

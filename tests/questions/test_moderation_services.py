@@ -53,7 +53,9 @@ def test_approving_publishes_the_question_and_emails_the_author_after_commit(
         approved = approve_question(question=question, actor=moderator)
         assert OutboundEmail.objects.count() == 1  # stored with the decision…
         assert callbacks == []  # …handed to the worker only once the decision commits
-    assert len(callbacks) == 1
+    # The e-mail, and the cached public pages made stale (the question is now public).
+    assert "bump_cached_pages" in [callback.__name__ for callback in callbacks]
+    assert len(callbacks) == 2
     assert approved.state == S.APPROVED and approved.approved_at is not None
     assert Question.objects.public().filter(pk=question.pk).exists()
     decision = last_decision(question)

@@ -1,0 +1,111 @@
+"""Anonymous public pages kept in the shared cache, and what makes them change.
+
+A page is stored under its path, its normalised query, its language and *generations*: numbers
+that the services bump, once their transaction has committed, when something a page shows
+changes. A bumped generation makes every key built with the old one unreachable at once; the
+old entries simply expire. Generations:
+
+- ``site``: every public page (a question approved, merged, selected, answered, withdrawn; a
+  video published or unpublished; captions; an event or theme edited; a deployment's migrate).
+- ``event:<slug>`` and ``question:<public_id>``: a support counted changes only the page of
+  the question and the page of its event.
+
+Views never touch the cache: they are wrapped by ``core.cached_pages.public_page`` and the
+services call ``site_changed()`` or ``supports_changed()``.
+"""
+
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+
+SITE = "site"
+GENERATION_KEY = "pages:gen:{scope}"
+# Generations outlive the entries they name; if one is evicted, a new value is drawn, which
+# again makes the old entries unreachable.
+GENERATION_TIMEOUT = 30 * 24 * 3600
+
+
+def setting(name: str, default):
+    """The page cache's settings are optional: PAGE_CACHE_ENABLED, PAGE_CACHE_ALIAS,
+    PAGE_CACHE_TIMEOUT, PAGE_CACHE_RELEASE and the Cache-Control ages (core.cached_pages)."""
+    return getattr(settings, name, default)
+
+
+def page_cache():
+    return caches[setting("PAGE_CACHE_ALIAS", "default")]
+
+
+def event_scope(slug: str) -> str:
+    return f"event:{slug}"
+
+
+def question_scope(public_id: str) -> str:
+    return f"question:{public_id}"
+
+
+def generations(scopes: Iterable[str]) -> list[str]:
+    """The current generation of each scope, in order (one cache round trip; missing ones are
+    drawn and stored)."""
+    scopes = [SITE, *scopes]
+    keys = [GENERATION_KEY.format(scope=scope) for scope in scopes]
+    cache = page_cache()
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex[:12] for key in keys if key not in found}
+    if missing:
+        # add(), not set(): two processes drawing at once agree on the first value stored.
+        for key, value in missing.items():
+            if not cache.add(key, value, GENERATION_TIMEOUT):
+                value = cache.get(key) or value
+            found[key] = value
+    return [str(found[key]) for key in keys]
+
+
+def _bump(scopes: Iterable[str]) -> None:
+    page_cache().set_many(
+        {GENERATION_KEY.format(scope=scope): uuid.uuid4().hex[:12] for scope in scopes},
+        GENERATION_TIMEOUT,
+    )
+
+
+def bump_on_commit(*scopes: str) -> None:
+    """Bump these generations once the current transaction commits (at once outside one)."""
+    scopes = tuple(scopes)
+
+    def bump_cached_pages() -> None:
+        _bump(scopes)
+
+    transaction.on_commit(bump_cached_pages)
+
+
+def site_changed() -> None:
+    """Something every public page may show changed: all cached pages are stale."""
+    bump_on_commit(SITE)
+
+
+def supports_changed(*, question_public_id: str, event_slug: str) -> None:
+    """A question's support count changed: its page and its event's page are stale."""
+    bump_on_commit(question_scope(question_public_id), event_scope(event_slug))
+
+
+class ChangesPublicPagesAdmin:
+    """ModelAdmin mixin for models public pages show (events, themes, questions, videos): a
+    change saved or deleted in the admin makes every cached page stale."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        site_changed()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        site_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        site_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        site_changed()
