@@ -52,6 +52,12 @@ def is_cached_render(request: HttpRequest) -> bool:
     return getattr(request, "page_cache_render", False)
 
 
+def fragment_version(request: HttpRequest) -> str:
+    """For a part of a cached page that is the same for every visitor (a blank form): what it
+    depends on besides its own identity (language, release, generations); "" otherwise."""
+    return getattr(request, "page_cache_version", "") if is_cached_render(request) else ""
+
+
 def cached_render_context(request: HttpRequest) -> dict:
     """Context processor: a page rendered for the cache has no CSRF token and no messages."""
     if is_cached_render(request):
@@ -83,6 +89,7 @@ def normalise_query(request: HttpRequest, params: Iterable[str]) -> str:
 def entry_key(request: HttpRequest, query: str, scopes: Iterable[str]) -> str:
     parts = [request.path, query, translation.get_language() or "", release()]
     parts += generations(scopes)
+    request.page_cache_version = "-".join(parts[2:])  # language, release, generations
     return ENTRY_KEY.format(digest=hashlib.sha256("\n".join(parts).encode()).hexdigest())
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from core.cached_pages import is_cached_render, public_page
+from core.cached_pages import fragment_version, is_cached_render, public_page
 from core.i18n import current_language
 from core.page_cache import event_scope, question_scope
 from events.models import Event
@@ -114,6 +114,8 @@ def event_context(request: HttpRequest, event: Event, form: QuestionForm | None)
         "page": page,
         "sort": sort,
         "questions_open": form is not None,
+        # The blank form is the same for every visitor: rendered once per event and version.
+        "form_fragment_version": fragment_version(request) if form and not form.is_bound else "",
         "questions_not_yet_open": event.questions_open_at > now,
         # While the event is live, the phones in the room see the live list (questions/live/).
         "live_state": page_state_if_live(event),

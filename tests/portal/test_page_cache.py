@@ -248,3 +248,28 @@ def test_a_new_event_in_the_list_and_on_the_home_page(client, after_commit, ques
     event.themes.set([ThemeFactory()])
     assert "Rencontre de Nantes" in page(client, reverse("events:list"))
     assert "Rencontre de Nantes" in page(client, reverse("home"))
+
+
+def test_an_event_switched_live_shows_the_room_on_its_page(client, after_commit, question):
+    from questions.live.services import set_live
+
+    assert "hlm-live" not in page(client, event_url(question))
+    after_commit(set_live, event=question.event, actor=None, is_live=True)
+    assert "live.js" in page(client, event_url(question))
+    after_commit(set_live, event=question.event, actor=None, is_live=False)
+    assert "live.js" not in page(client, event_url(question))
+
+
+def test_a_miss_reuses_the_blank_question_form_of_the_event(client, question):
+    """The form is the same for every visitor: a second miss (another sort) does not render it
+    again (its theme query is not made), and it is still there."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = event_url(question)
+    with CaptureQueriesContext(connection) as first:
+        client.get(url + "?sort=supports")
+    with CaptureQueriesContext(connection) as second:
+        html = page(client, url + "?sort=newest")
+    assert len(second) == len(first) - 1
+    assert 'id="question-form"' in html and 'name="submission_token"' in html

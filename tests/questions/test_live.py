@@ -171,13 +171,15 @@ def test_the_short_link_opens_the_question_form(client, event):
 
 
 def test_the_event_page_shows_now_answering_while_live(
-    client, event, moderator, django_assert_max_num_queries
+    client, event, moderator, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     question = QuestionFactory(event=event, title="La question du moment")
     url = reverse("events:detail", kwargs={"slug": event.slug})
     assert "hlm-live-panel" not in client.get(url).content.decode()
-    services.set_live(event=event, actor=moderator, is_live=True)
-    services.start_answering(question=question, actor=moderator)
+    # Committed, as in production: the cached event page is forgotten after commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_live(event=event, actor=moderator, is_live=True)
+        services.start_answering(question=question, actor=moderator)
     with django_assert_max_num_queries(10):
         page = client.get(url)
     html = page.content.decode()
