@@ -15,15 +15,17 @@ so a hit costs one cache read and answers 304 to a matching If-None-Match.
 import gzip
 import hashlib
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import cache, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -56,6 +58,24 @@ def fragment_version(request: HttpRequest) -> str:
     """For a part of a cached page that is the same for every visitor (a blank form): what it
     depends on besides its own identity (language, release, generations); "" otherwise."""
     return getattr(request, "page_cache_version", "") if is_cached_render(request) else ""
+
+
+def changes_at(request: HttpRequest, *moments: datetime) -> None:
+    """The page being rendered changes by itself at these moments (questions open or close, an
+    event starts…): its cached copy expires at the first one still to come."""
+    now = timezone.now()
+    future = [moment for moment in moments if moment and moment > now]
+    if future:
+        current = getattr(request, "page_changes_at", None)
+        request.page_changes_at = min([*future, *([current] if current else [])])
+
+
+def entry_timeout(request: HttpRequest, timeout: int | None) -> int:
+    seconds = timeout or setting("PAGE_CACHE_TIMEOUT", 3600)
+    moment = getattr(request, "page_changes_at", None)
+    if moment is not None:
+        seconds = min(seconds, max(1, math.ceil((moment - timezone.now()).total_seconds())))
+    return seconds
 
 
 def cached_render_context(request: HttpRequest) -> dict:
@@ -196,7 +216,7 @@ def public_page(
                 if not storable(request, response):
                     return private(request, response)
                 entry = make_entry(response)
-                cache_backend.set(key, entry, timeout or setting("PAGE_CACHE_TIMEOUT", 3600))
+                cache_backend.set(key, entry, entry_timeout(request, timeout))
             return respond(request, entry)
 
         return wrapper

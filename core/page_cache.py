@@ -16,6 +16,7 @@ services call ``site_changed()`` or ``supports_changed()``.
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
@@ -88,6 +89,23 @@ def site_changed() -> None:
 def supports_changed(*, question_public_id: str, event_slug: str) -> None:
     """A question's support count changed: its page and its event's page are stale."""
     bump_on_commit(question_scope(question_public_id), event_scope(event_slug))
+
+
+# Around an event's hours its page watches for the event to go live (questions.live.state).
+EVENT_DAY_MARGIN = timedelta(hours=3)
+
+
+def event_moments(event) -> list[datetime]:
+    """When what a page says about an event changes by itself: its questions open and close, it
+    starts and ends (upcoming or past), the live watch begins and ends."""
+    return [
+        event.questions_open_at,
+        event.questions_close_at,
+        event.starts_at,
+        event.ends_at,
+        event.starts_at - EVENT_DAY_MARGIN,
+        event.ends_at + EVENT_DAY_MARGIN,
+    ]
 
 
 class ChangesPublicPagesAdmin:

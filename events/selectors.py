@@ -1,6 +1,8 @@
 """Read-only queries on tour events for public pages."""
 
-from django.db.models import QuerySet
+from datetime import datetime
+
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from events.models import Event
@@ -21,6 +23,19 @@ def public_events(*, period: str = UPCOMING, region: str = "") -> QuerySet[Event
 
 def next_events(*, limit: int = 3) -> list[Event]:
     return list(public_events(period=UPCOMING)[:limit])
+
+
+MOMENT_FIELDS = ("questions_open_at", "questions_close_at", "starts_at", "ends_at")
+
+
+def next_event_change() -> datetime | None:
+    """The next moment a published event's questions open or close, or it starts or ends: when
+    the event list and the home page change by themselves (one query)."""
+    now = timezone.now()
+    moments = Event.objects.published().aggregate(
+        **{name: Min(name, filter=Q(**{f"{name}__gt": now})) for name in MOMENT_FIELDS}
+    )
+    return min((moment for moment in moments.values() if moment), default=None)
 
 
 def public_event(*, slug: str) -> Event:

@@ -6,13 +6,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from core.cached_pages import public_page
+from core.cached_pages import changes_at, public_page
 from core.urls import absolute_reverse
 from events.calendars import build_calendar, calendar_feed_events
 from events.forms import EventFilterForm
 from events.models import Event
 from events.regions import Region
-from events.selectors import PAST, UPCOMING, public_events
+from events.selectors import PAST, UPCOMING, next_event_change, public_events
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -20,6 +20,7 @@ ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 @public_page(params=("period", "region", "page"))
 def event_list(request: HttpRequest) -> HttpResponse:
     """Tour events, upcoming or past, filterable by region (GET parameters, no JavaScript)."""
+    changes_at(request, next_event_change())  # an event opens, closes, starts or ends
     form = EventFilterForm(request.GET or None)
     filters = form.filters()
     page = Paginator(public_events(**filters), settings.QUESTIONS_PER_PAGE).get_page(

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from core.cached_pages import public_page
-from events.selectors import next_events
+from core.cached_pages import changes_at, public_page
+from events.selectors import next_event_change, next_events
 from portal.health import may_see_deep_check, run_checks
 from questions.selectors import latest_answered_questions
 from questions.tokens import confirmation_link_hours, make_form_started
@@ -20,6 +20,7 @@ FRESH_FIELDS = {"form_started": make_form_started, "submission_token": lambda: u
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
+    changes_at(request, next_event_change())  # an event opens, closes, starts or ends
     return render(
         request,
         "portal/home.html",

@@ -18,9 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from core.cached_pages import fragment_version, is_cached_render, public_page
+from core.cached_pages import changes_at, fragment_version, is_cached_render, public_page
 from core.i18n import current_language
-from core.page_cache import event_scope, question_scope
+from core.page_cache import event_moments, event_scope, question_scope
 from events.models import Event
 from events.selectors import public_event
 from questions import selectors, services, spoken, workflow
@@ -107,6 +107,7 @@ def event_context(request: HttpRequest, event: Event, form: QuestionForm | None)
     questions = selectors.public_questions_for_event(event=event, sort=sort)
     page = Paginator(questions, settings.QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
+    changes_at(request, *event_moments(event))  # questions open or close, the live watch…
     return {
         "event": event,
         "themes": list(event.themes.all()),

@@ -9,7 +9,6 @@ each, and a 304 when nothing changed.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import page_cache
 from core.page_cache import bump_on_commit, event_scope
 from events.models import Event
 from questions.live.models import LiveEvent
@@ -31,8 +31,9 @@ STATE_SECONDS = 5
 # The most supported questions the room sees (the big screen shows the first ones).
 LIST_LIMIT = 20
 POLL_SECONDS = 2
-# Around the event's hours, its page watches for the event to go live.
-EVENT_DAY_MARGIN = timedelta(hours=3)
+# Around the event's hours, its page watches for the event to go live (its cached copy expires
+# at these moments: core.page_cache.event_moments).
+EVENT_DAY_MARGIN = page_cache.EVENT_DAY_MARGIN
 QUESTION_FIELDS = ("public_id", "slug", "title", "display_name", "support_count", "language")
 
 

@@ -273,3 +273,18 @@ def test_a_miss_reuses_the_blank_question_form_of_the_event(client, question):
         html = page(client, url + "?sort=newest")
     assert len(second) == len(first) - 1
     assert 'id="question-form"' in html and 'name="submission_token"' in html
+
+
+def test_a_cached_event_page_expires_when_its_questions_close(client):
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    event = EventFactory(questions_close_at=timezone.now() + timedelta(seconds=2))
+    url = reverse("events:detail", kwargs={"slug": event.slug})
+    assert 'id="question-form"' in page(client, url)
+    assert 'id="question-form"' in page(client, url)  # from the cache
+    time.sleep(2.5)
+    assert 'id="question-form"' not in page(client, url)
+    assert "Les questions sont closes" in page(client, url)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.page_cache import site_changed
 from questions.exceptions import AlreadyDecided, LiveActionRefused
 from questions.live import services
 from questions.live.models import LiveEvent
@@ -246,11 +247,15 @@ def test_the_console_speaks_the_moderators_language(client, event, moderator):
     assert "إلى الأعلى" in html and "إلى الأسفل" in html and "Monter" not in html
 
 
-def test_the_event_page_watches_for_the_live_only_around_the_event(client, event):
+def test_the_event_page_watches_for_the_live_only_around_the_event(
+    client, event, django_capture_on_commit_callbacks
+):
     url = reverse("events:detail", kwargs={"slug": event.slug})
     assert "data-live-state-url" not in client.get(url).content.decode()  # in a week
     event.starts_at = timezone.now() + timedelta(hours=1)
     event.ends_at = event.starts_at + timedelta(hours=2)
-    event.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save()
+        site_changed()  # as the admin's save does: cached pages are stale
     html = client.get(url).content.decode()
     assert "data-live-state-url" in html and 'id="live" aria-labelledby="live-title" hidden' in html
