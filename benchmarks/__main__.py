@@ -128,6 +128,9 @@ def main() -> int:
                     seconds=args.seconds,
                     workers=args.workers,
                 )
+                from benchmarks import weight
+
+                run_section(bench_report, "Page weight", weight.run, server.base, data)
             if "admin" in wanted:
                 run_section(bench_report, "Admin question list", admin.run, server.base, data)
             if "burst" in wanted:

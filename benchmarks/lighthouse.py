@@ -1,5 +1,5 @@
-"""`make lighthouse`: Lighthouse's accessibility and SEO scores of the home, event and question
-pages, in French and Arabic, on a phone (Lighthouse's default) and a desktop.
+"""`make lighthouse`: Lighthouse's accessibility, SEO and performance scores of the home, event
+and question pages, in French and Arabic, on a phone (Lighthouse's default) and a desktop.
 
 The portal runs as in production (gunicorn, DEBUG off, benchmarks.settings) on a fresh SQLite
 database under var/lighthouse/ with the demo data (`seed_demo`: its answered question has a real,
@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,11 +26,19 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 CLI_DIR = Path(__file__).parent / "lighthouse-cli"
 LIGHTHOUSE = CLI_DIR / "node_modules" / ".bin" / "lighthouse"
-CATEGORIES = ["accessibility", "seo"]
+CATEGORIES = ["accessibility", "seo", "performance"]
 LANGUAGES = ["fr", "ar"]
 FORM_FACTORS = ["mobile", "desktop"]
-TARGET = 100
-TITLE = "Lighthouse: accessibility and SEO"
+TARGETS = {"accessibility": 100, "seo": 100, "performance": 90}
+# Shown with each performance score: what it is made of.
+PERFORMANCE_METRICS = {
+    "FCP": "first-contentful-paint",
+    "LCP": "largest-contentful-paint",
+    "TBT": "total-blocking-time",
+    "CLS": "cumulative-layout-shift",
+    "transferred": "total-byte-weight",
+}
+TITLE = "Lighthouse: accessibility, SEO and performance"
 RUN_TIMEOUT_SECONDS = 180
 
 
@@ -145,8 +154,17 @@ def run_lighthouse(url: str, form_factor: str, report: Path) -> dict:
 
 def summarise(lhr: dict) -> tuple[dict[str, int], list[str]]:
     scores = {name: round(lhr["categories"][name]["score"] * 100) for name in CATEGORIES}
-    audit_ids = {ref["id"] for name in CATEGORIES for ref in lhr["categories"][name]["auditRefs"]}
-    failed = [
+    audit_ids = {
+        ref["id"]
+        for name in ("accessibility", "seo")
+        for ref in lhr["categories"][name]["auditRefs"]
+    }
+    metrics = [
+        f"{label} {lhr['audits'][audit_id].get('displayValue', '?')}"
+        for label, audit_id in PERFORMANCE_METRICS.items()
+        if audit_id in lhr["audits"]
+    ]
+    failed = [", ".join(metrics)] + [
         f"{audit_id}: {lhr['audits'][audit_id]['title']}"
         for audit_id in sorted(audit_ids)
         if lhr["audits"][audit_id]["scoreDisplayMode"] in {"binary", "numeric"}
@@ -162,12 +180,23 @@ def section(results: list[Result], lighthouse_version: str):
         title=TITLE,
         method=(
             f"Lighthouse {lighthouse_version} (`make lighthouse`, pinned in "
-            "benchmarks/lighthouse-cli/), categories accessibility and SEO, Debian's Chromium "
-            "headless; phone = Lighthouse's default mobile emulation, desktop = its desktop "
-            "preset. The portal as in production (gunicorn, DEBUG off) with the demo data; the "
-            "question is the demo's answered question with its published video."
+            "benchmarks/lighthouse-cli/), categories accessibility, SEO and performance, "
+            "Debian's Chromium headless; phone = Lighthouse's default mobile emulation "
+            "(simulated slow 4G and 4× CPU slowdown), desktop = its desktop preset. The portal "
+            "as in production (gunicorn, DEBUG off, collected and compressed static files, the "
+            "page cache on) with the demo data; the question is the demo's answered question "
+            "with its published video. Each page is loaded once before it is measured (the "
+            "page cache is warm, as for any visitor but the first)."
         ),
-        headers=["page", "language", "device", "accessibility", "SEO", "failed audits"],
+        headers=[
+            "page",
+            "language",
+            "device",
+            "accessibility",
+            "SEO",
+            "performance",
+            "performance metrics; failed audits",
+        ],
     )
     for result in results:
         measured.rows.append(
@@ -177,14 +206,23 @@ def section(results: list[Result], lighthouse_version: str):
                 result.form_factor,
                 str(result.scores["accessibility"]),
                 str(result.scores["seo"]),
+                str(result.scores["performance"]),
                 "; ".join(result.failed) or "none",
             ]
         )
-    for category in CATEGORIES:
+    for category in ("accessibility", "seo"):
         measured.check(
-            f"{category} {TARGET} on every page",
-            all(result.scores[category] >= TARGET for result in results),
+            f"{category} {TARGETS[category]} on every page",
+            all(result.scores[category] >= TARGETS[category] for result in results),
         )
+    measured.check(
+        f"performance ≥ {TARGETS['performance']} on every page (mobile)",
+        all(
+            result.scores["performance"] >= TARGETS["performance"]
+            for result in results
+            if result.form_factor == "mobile"
+        ),
+    )
     return measured
 
 
@@ -210,6 +248,7 @@ def main() -> int:
         for language in LANGUAGES:
             for page, path in pages.items():
                 url = server.base + in_language(path, language)
+                urllib.request.urlopen(url, timeout=60).close()  # warm the page cache
                 for form_factor in form_factors:
                     log(f"{form_factor} {url}")
                     lhr = run_lighthouse(
@@ -232,7 +271,11 @@ def main() -> int:
     bench_report.sections.append(section(results, version))
     bench_report.merge_into(args.output)
     log(f"wrote {args.output.name}; the reports are in {var_dir}")
-    below = [r for r in results if min(r.scores.values()) < TARGET]
+    below = [
+        result
+        for result in results
+        if any(result.scores[name] < target for name, target in TARGETS.items())
+    ]
     return 1 if below else 0
 
 

@@ -51,7 +51,9 @@ def parse_wrk(url: str, output: str) -> LoadResult:
     )
 
 
-def wrk(url: str, *, connections: int, seconds: int, threads: int = 2) -> LoadResult:
+def wrk(
+    url: str, *, connections: int, seconds: int, threads: int = 2, headers: tuple[str, ...] = ()
+) -> LoadResult:
     command = [
         "wrk",
         f"-t{threads}",
@@ -62,6 +64,7 @@ def wrk(url: str, *, connections: int, seconds: int, threads: int = 2) -> LoadRe
         "--latency",
         "-H",
         "Accept-Encoding: gzip",
+        *[part for header in headers for part in ("-H", header)],
         url,
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
