@@ -200,6 +200,7 @@ def test_a_published_answer_and_new_captions_show(client, after_commit, question
         mp4="answers/1/v1/answer.mp4",
         transcript="Merci pour cette question.",
     )
+    set_caption(video=video, language="fr", content=VTT)  # publishing needs French captions
     url = question.get_absolute_url()
     assert "master.m3u8" not in page(client, url)
     after_commit(publish_video, video=video, actor=None)
