@@ -42,6 +42,17 @@ def questions_for_answer(
     )
 
 
+def question_for_staff_queryset() -> QuerySet[Question]:
+    """The questions a staff page may show alone (selected or answered), with what it renders."""
+    return (
+        Question.objects.filter(state__in=[*ANSWER.sources, ANSWER.target])
+        .select_related("event", "theme", "answer_video", "answer_video__speech_job")
+        .prefetch_related(
+            Prefetch("answer_video__captions", queryset=Caption.objects.order_by("language"))
+        )
+    )
+
+
 def events_with_questions_to_answer() -> QuerySet[Event]:
     """The events the staff page can filter on: those with a selected or answered question."""
     return (

@@ -44,4 +44,4 @@ def redraft(request: HttpRequest, video_id: int) -> HttpResponse:
         messages.success(request, _("Captions will be drafted again from the video's sound."))
     except MediaPipelineError as error:
         messages.error(request, str(error))
-    return back_to_list(video)
+    return back_to_list(request, video)

@@ -6,6 +6,7 @@ app_name = "media_pipeline"
 
 urlpatterns = [
     path("staff/videos/", views.staff_list, name="staff"),
+    path("staff/questions/<int:question_id>/", views.staff_question, name="staff_question"),
     path("staff/videos/<int:video_id>/status/", views.video_status, name="video_status"),
     path("staff/videos/<int:video_id>/retry/", views.retry, name="retry"),
     path("staff/videos/<int:video_id>/publish/", views.publish, name="publish"),

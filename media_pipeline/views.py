@@ -93,18 +93,44 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @never_cache
+@staff_page
+def staff_question(request: HttpRequest, question_id: int) -> HttpResponse:
+    """One selected or answered question alone: upload, progress, captions, transcript, preview
+    and publication, each action coming back here with its message next to the question."""
+    question = get_object_or_404(selectors.question_for_staff_queryset(), pk=question_id)
+    video = getattr(question, "answer_video", None)
+    return render(
+        request,
+        "media_pipeline/staff_question.html",
+        {
+            "question": question,
+            "video": video,
+            "controls": workflow.controls(video, request.user, question=question),
+            "on_question_page": True,
+            "caption_form": CaptionForm(),
+            "upload_url": reverse("media_pipeline:upload_create"),
+        },
+    )
+
+
+@require_safe
+@never_cache
 @staff_api
 def video_status(request: HttpRequest, video_id: int) -> JsonResponse:
     video = get_object_or_404(AnswerVideo, pk=video_id)
     return JsonResponse(video_status_payload(video))
 
 
-def back_to_list(video: AnswerVideo | None = None) -> HttpResponse:
-    """Back to the question the action concerned, shown alone (whatever page it was on), so the
-    message about it appears next to it (staff_messages.js)."""
+def back_to_list(request: HttpRequest, video: AnswerVideo | None = None) -> HttpResponse:
+    """Back to the question the action concerned, shown alone (on its own page if the action was
+    posted from there, else in the list whatever page it was on), so the message about it appears
+    next to it (staff_messages.js)."""
     if video is None:
         return redirect(reverse("media_pipeline:staff"))
     question = Question.objects.only("public_id", "state").get(pk=video.question_id)
+    if request.POST.get("back") == "question":
+        url = reverse("media_pipeline:staff_question", args=[question.pk])
+        return redirect(f"{url}#question-{question.public_id}")
     show = selectors.ANSWERED if question.is_answered else selectors.TO_ANSWER
     query = urlencode({"show": show, "question": question.public_id})
     return redirect(f"{reverse('media_pipeline:staff')}?{query}#question-{question.public_id}")
@@ -119,7 +145,7 @@ def retry(request: HttpRequest, video_id: int) -> HttpResponse:
         messages.success(request, _("The video will be processed again."))
     except MediaPipelineError as error:
         messages.error(request, str(error))
-    return back_to_list(video)
+    return back_to_list(request, video)
 
 
 @require_POST
@@ -133,7 +159,7 @@ def publish(request: HttpRequest, video_id: int) -> HttpResponse:
         messages.success(request, _("The answer is published; the citizens are being notified."))
     except DomainError as error:  # ours or the question's
         messages.error(request, str(error))
-    return back_to_list(video)
+    return back_to_list(request, video)
 
 
 @require_POST
@@ -154,7 +180,7 @@ def add_caption(request: HttpRequest, video_id: int) -> HttpResponse:
             messages.error(request, str(error))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return back_to_list(video)
+    return back_to_list(request, video)
 
 
 @require_POST
@@ -163,7 +189,7 @@ def remove_caption(request: HttpRequest, caption_id: int) -> HttpResponse:
     caption = get_object_or_404(selectors.caption_for_staff_queryset(), pk=caption_id)
     captions.delete_caption(caption=caption)
     messages.success(request, _("The captions were removed."))
-    return back_to_list(caption.video)
+    return back_to_list(request, caption.video)
 
 
 @require_POST
@@ -176,4 +202,4 @@ def save_transcript(request: HttpRequest, video_id: int) -> HttpResponse:
         messages.success(request, _("The transcript was saved."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return back_to_list(video)
+    return back_to_list(request, video)

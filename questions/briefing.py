@@ -39,15 +39,20 @@ class BriefingRow:
     event: str
 
 
-def briefing_questions(*, event: Event | None = None) -> QuerySet[Question]:
-    """The questions selected for an answer, most supported first, then the oldest."""
+def briefing_questions(
+    *, event: Event | None = None, ids: list[int] | None = None
+) -> QuerySet[Question]:
+    """The questions selected for an answer (for one event, or only those of `ids`: a selection
+    made in the admin), most supported first, then the oldest."""
     questions = Question.objects.filter(state=SELECT_FOR_ANSWER.target)
     if event is not None:
         questions = questions.filter(event=event)
+    if ids is not None:
+        questions = questions.filter(pk__in=ids)
     return questions.select_related("event", "theme").order_by("-support_count", "created_at", "pk")
 
 
-def briefing_rows(*, event: Event | None = None) -> list[BriefingRow]:
+def briefing_rows(*, event: Event | None = None, ids: list[int] | None = None) -> list[BriefingRow]:
     return [
         BriefingRow(
             title=question.title,
@@ -59,11 +64,13 @@ def briefing_rows(*, event: Event | None = None) -> list[BriefingRow]:
             written_at=question.created_at,
             event=f"{question.event.i18n.title} ({question.event.city})",
         )
-        for question in briefing_questions(event=event)
+        for question in briefing_questions(event=event, ids=ids)
     ]
 
 
-def briefing_title(event: Event | None) -> str:
+def briefing_title(event: Event | None, *, chosen: bool = False) -> str:
+    if chosen:
+        return _("Spokesperson’s briefing: the questions chosen in the admin")
     if event is None:
         return _("Spokesperson’s briefing: the questions selected for an answer")
     return _("Spokesperson’s briefing: %(event)s") % {"event": event.i18n.title}

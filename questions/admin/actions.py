@@ -4,8 +4,11 @@ Each calls a service of questions.moderation; which button shows on a question c
 workflow table (questions.workflow), never from a rule written here.
 """
 
-from django.contrib import admin
-from django.http import HttpRequest
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
@@ -149,6 +152,40 @@ def mark_duplicates(model_admin, request, queryset):
     )
 
 
+@admin.action(
+    permissions=["select"], description=gettext_lazy("Briefing for the selected questions")
+)
+def briefing_for_selection(model_admin, request, queryset):
+    """Opens the spokesperson's briefing (page, CSV, PDF) for exactly the chosen questions that
+    are selected for an answer (the only ones a briefing holds)."""
+    ids = list(
+        queryset.filter(state=workflow.SELECT_FOR_ANSWER.target)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    left_out = queryset.count() - len(ids)
+    if not ids:
+        model_admin.message_user(
+            request,
+            _("None of the chosen questions is selected for an answer: no briefing."),
+            messages.WARNING,
+        )
+        return None
+    if left_out:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(count)d chosen question is not selected for an answer: left out.",
+                "%(count)d chosen questions are not selected for an answer: left out.",
+                left_out,
+            )
+            % {"count": left_out},
+            messages.WARNING,
+        )
+    query = urlencode({"questions": ",".join(map(str, ids))})
+    return HttpResponseRedirect(f"{reverse('questions:briefing')}?{query}")
+
+
 ACTIONS = [
     approve_questions,
     reject_questions,
@@ -156,6 +193,7 @@ ACTIONS = [
     select_questions,
     unselect_questions,
     undo_rejections,
+    briefing_for_selection,
 ]
 # The admin action behind each workflow action that has a button.
 BUTTONS = {

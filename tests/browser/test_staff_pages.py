@@ -3,6 +3,7 @@ big screen or a phone, the message of an action visible next to its question, th
 its downloads, axe-core clean; a moderator gets the site's 403 page."""
 
 import csv
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -116,3 +117,29 @@ def test_a_moderator_gets_the_sites_403_page(new_tab, live_server, language, tit
     expect(page.locator("h1")).to_have_text(title)
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+@pytest.mark.parametrize("screen", ["phone", "laptop"])
+def test_a_questions_own_page_fits_is_accessible_and_keeps_its_messages(
+    new_tab, live_server, selected, language, screen, output_path
+):
+    _event, _questions, last, _video = selected
+    page = signed_in(new_tab(**SCREENS[screen]), live_server, [SPOKESPERSON_STAFF])
+    page.goto(live_server.url + f"/{language}/staff/videos/?page=2")
+    page.locator(f"#question-{last.public_id} .hlm-staff-question-link").click()
+    page.wait_for_url(f"**/{language}/staff/questions/{last.pk}/")
+    expect(page.locator(".hlm-staff-item")).to_have_count(1)
+    expect(page.locator(f"#question-{last.public_id} bdi").first).to_be_visible()
+    no_horizontal_overflow(page)
+    assert_accessible(page)
+    page.locator("textarea[name=transcript]").fill("Bonjour à toutes et à tous.")
+    page.locator(f"#question-{last.public_id} form:has(textarea) button[type=submit]").click()
+    page.wait_for_url(f"**/staff/questions/{last.pk}/#question-{last.public_id}")
+    message = page.locator(f"#question-{last.public_id} .hlm-staff-message")
+    expect(message).to_be_focused()
+    if language == "fr":
+        expect(message).to_contain_text("La transcription a été enregistrée.")
+    no_horizontal_overflow(page)
+    assert_accessible(page)
+    page.screenshot(path=str(Path(output_path) / "question-page.png"), full_page=True)  # to look at
