@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from events.models import Event
 from media_pipeline import workflow
 from media_pipeline.workflow import SpeechState, VideoState
 from questions.models import Question
@@ -19,18 +20,33 @@ def private_storage():
 
 def source_upload_to(video: "AnswerVideo", filename: str) -> str:
     # The client's file name is never trusted: only a random name is kept.
+    if video.event_id:
+        return f"sources/events/{video.event_id}/{uuid.uuid4().hex}"
     return f"sources/{video.question_id}/{uuid.uuid4().hex}"
 
 
 class AnswerVideo(models.Model):
-    """The spokesperson's video answer to one question, from upload to publication."""
+    """The spokesperson's video answer to one question, or an event's recording (the tour day:
+    one video answering several questions, each in its chapter), from upload to publication."""
 
     question = models.OneToOneField(
         Question,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="answer_video",
         verbose_name=_("question"),
     )
+    event = models.OneToOneField(
+        Event,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recording",
+        verbose_name=_("event"),
+    )
+    # When the camera started, to place the live console's marks in the recording.
+    recording_started_at = models.DateTimeField(_("recording started at"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -92,6 +108,11 @@ class AnswerVideo(models.Model):
         permissions = [("publish_answervideo", _("Can publish answer videos"))]
         constraints = [
             models.CheckConstraint(
+                condition=Q(question__isnull=False, event__isnull=True)
+                | Q(question__isnull=True, event__isnull=False),
+                name="video_question_xor_event",
+            ),
+            models.CheckConstraint(
                 condition=Q(state__in=VideoState.values), name="video_state_valid"
             ),
             models.CheckConstraint(
@@ -107,7 +128,7 @@ class AnswerVideo(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question} ({self.get_state_display()})"
+        return f"{self.question or self.event} ({self.get_state_display()})"
 
     @property
     def is_public(self) -> bool:
@@ -118,6 +139,44 @@ class AnswerVideo(models.Model):
         """Captions the public may see: reviewed ones only, never an automatic draft as it is
         (from the prefetched captions when the page prefetched them)."""
         return [caption for caption in self.captions.all() if caption.is_reviewed]
+
+    @property
+    def is_recording(self) -> bool:
+        return self.event_id is not None
+
+
+class RecordingChapter(models.Model):
+    """Where, in an event's recording, one question answered on stage starts and ends."""
+
+    recording = models.ForeignKey(
+        AnswerVideo,
+        on_delete=models.CASCADE,
+        related_name="chapters",
+        verbose_name=_("recording"),
+    )
+    question = models.OneToOneField(
+        Question,
+        on_delete=models.PROTECT,
+        related_name="recording_chapter",
+        verbose_name=_("question"),
+    )
+    start_seconds = models.FloatField(_("start (s)"))
+    end_seconds = models.FloatField(_("end (s)"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_seconds", "pk"]
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_seconds__gte=0) & Q(end_seconds__gt=models.F("start_seconds")),
+                name="chapter_start_before_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} ({self.start_seconds:.0f}–{self.end_seconds:.0f} s)"
 
 
 class Rendition(models.Model):

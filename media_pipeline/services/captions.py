@@ -53,7 +53,8 @@ def set_caption(
     else:
         caption.reviewed_at = caption.reviewed_by = None
     # Never the uploader's file name: ours, unguessable, always `.vtt`.
-    name = f"{video.question.public_id}-{language}-{uuid.uuid4().hex[:8]}.vtt"
+    owner = video.event.slug if video.event_id else video.question.public_id
+    name = f"{owner}-{language}-{uuid.uuid4().hex[:8]}.vtt"
     upload = ContentFile(content)
     upload.content_type = WEBVTT_CONTENT_TYPE  # the object's Content-Type on S3
     caption.file.save(name, upload, save=False)
@@ -126,7 +127,9 @@ def edit_caption(
     """Change a caption's language, label or file (the admin's inline); without new content the
     stored file (and whether it was reviewed) is kept as it is, under a new name."""
     stored = (
-        Caption.objects.select_for_update().select_related("video__question").get(pk=caption.pk)
+        Caption.objects.select_for_update(of=("self",))
+        .select_related("video__question")
+        .get(pk=caption.pk)
     )
     review = {}
     if content is None:

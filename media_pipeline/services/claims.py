@@ -61,7 +61,9 @@ def claim_video(*, video_id: int) -> tuple[AnswerVideo, Claim] | None:
     a dead worker whose lease lapsed); None if nothing is to be done."""
     with transaction.atomic():
         video = (
-            AnswerVideo.objects.select_for_update().select_related("question").filter(pk=video_id)
+            AnswerVideo.objects.select_for_update(of=("self",))
+            .select_related("question")
+            .filter(pk=video_id)
         ).first()
         if workflow.RELEASE.allows(video) and lapsed(video):
             workflow.RELEASE.apply(video)  # the attempt of the dead worker still counts

@@ -29,6 +29,8 @@ def public_storage() -> Storage:
 
 
 def outputs_prefix(video: AnswerVideo) -> str:
+    if video.event_id:
+        return f"recordings/{video.event.slug}"
     return f"answers/{video.question.public_id}"
 
 

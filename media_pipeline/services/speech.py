@@ -158,10 +158,14 @@ def fail_claimed(claim: SpeechClaim, reason: str, log: str) -> None:
 def store_draft(*, claim: SpeechClaim, draft: Draft) -> SpeechJob | None:
     """Keep the draft if the claim still holds: never over captions or a transcript a person
     wrote or reviewed."""
-    job = claim.rows().select_for_update().select_related("video__question").first()
+    job = claim.rows().select_for_update(of=("self",)).select_related("video__question").first()
     if job is None:
         return None  # another attempt took over, or staff started again
-    video = AnswerVideo.objects.select_for_update().select_related("question").get(pk=job.video_id)
+    video = (
+        AnswerVideo.objects.select_for_update(of=("self",))
+        .select_related("question")
+        .get(pk=job.video_id)
+    )
     existing = Caption.objects.filter(video=video, language=draft.language).first()
     kept = []
     if existing is None or (existing.automatic and not existing.is_reviewed):

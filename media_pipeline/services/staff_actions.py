@@ -30,7 +30,11 @@ def retry_video(*, video: AnswerVideo, actor: AbstractBaseUser | None) -> Answer
 @transaction.atomic
 def publish_video(*, video: AnswerVideo, actor: AbstractBaseUser | None) -> AnswerVideo:
     """Publish a ready video: the question becomes `answered` and its people are told."""
-    locked = AnswerVideo.objects.select_for_update().select_related("question").get(pk=video.pk)
+    locked = (
+        AnswerVideo.objects.select_for_update(of=("self",))
+        .select_related("question")
+        .get(pk=video.pk)
+    )
     workflow.PUBLISH.check(locked)
     if not locked.transcript and not locked.captions.filter(language="fr").exists():
         raise PublishRefused(
@@ -41,5 +45,7 @@ def publish_video(*, video: AnswerVideo, actor: AbstractBaseUser | None) -> Answ
         )
     workflow.PUBLISH.apply(locked)
     locked.save()
-    mark_question_answered(question=locked.question, actor=actor)
+    if locked.question_id:
+        # An event's recording answers its questions when its chapters are published.
+        mark_question_answered(question=locked.question, actor=actor)
     return locked
