@@ -1,0 +1,60 @@
+"""The outbox: e-mails stored in the transaction of the change that causes them, then sent."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from questions.models import Question
+
+
+class OutboundEmail(models.Model):
+    """Outbox: e-mails written in the same transaction as the change that causes them.
+
+    A task sends them after commit; a periodic sweep sends whatever the broker missed or the
+    SMTP server refused, with backoff, until `expires_at` (when the e-mail is no longer useful,
+    e.g. its confirmation link has expired); then it is `abandoned` and staff see it.
+    """
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    language = models.CharField(max_length=7, choices=settings.LANGUAGES)
+    kind = models.CharField(max_length=40)
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # No attempt before this (backoff after a failure); empty: as soon as possible.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # A worker is handing it to the SMTP server; if that worker dies, it is tried again after.
+    sending_until = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("useful until"), null=True, blank=True)
+    abandoned_at = models.DateTimeField(_("abandoned at"), null=True, blank=True)
+    # The same Message-ID for every attempt: mail clients drop the copy a crash may send.
+    message_id = models.CharField(max_length=250, blank=True)
+
+    PERSONAL_FIELDS = ("to", "body_text", "body_html")
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_unsent_idx",
+                condition=Q(sent_at__isnull=True),
+            ),
+            models.Index(fields=["to"], name="outbox_to_idx"),
+            # One confirmation e-mail per address and interval, whatever its case: the check on
+            # each submission reads the address's recent rows, not a burst's.
+            models.Index(Upper("to"), "kind", "created_at", name="outbox_to_upper_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to}"
