@@ -23,7 +23,7 @@ from core.i18n import current_language
 from core.page_cache import event_moments, event_scope, question_scope
 from events.models import Event
 from events.selectors import public_event
-from questions import selectors, services, spoken, workflow
+from questions import selectors, services, spoken, supports, workflow
 from questions.exceptions import DuplicateSubmission, QuestionError
 from questions.forms import QuestionForm, ResendConfirmationForm, SearchForm, SupportForm
 from questions.live.state import page_state_if_live
@@ -216,7 +216,7 @@ def question_detail(request: HttpRequest, public_id: str, slug: str) -> HttpResp
     supported = (
         bool(browser_key)
         and Support.objects.filter(
-            question=question, supporter_key=services.supporter_key_digest(browser_key)
+            question=question, supporter_key=supports.supporter_key_digest(browser_key)
         ).exists()
     )
     return render(
@@ -272,7 +272,7 @@ def support(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     else:
         try:
-            services.support_question(
+            supports.support_question(
                 question=question,
                 browser_key=browser_key,
                 email=form.cleaned_data["email"],
@@ -313,7 +313,7 @@ def confirm_support_email(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "questions/support_email.html", {"invalid": True}, status=400)
     confirmed = request.method == "POST"
     if confirmed:
-        services.confirm_support_email(email=email)
+        supports.confirm_support_email(email=email)
     return render(request, "questions/support_email.html", {"confirmed": confirmed})
 
 

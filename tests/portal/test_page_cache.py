@@ -10,7 +10,7 @@ from events.models import Event, Theme
 from media_pipeline.models import AnswerVideo, VideoState
 from media_pipeline.services.captions import set_caption
 from media_pipeline.services.staff_actions import publish_video
-from questions import moderation, services
+from questions import moderation, supports
 from questions.models import Question, QuestionState
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
 
@@ -118,7 +118,7 @@ def test_a_free_text_search_is_not_cached(client, question):
 
 
 def test_a_cached_page_has_no_nonce_token_email_or_staff_link(client, question):
-    services.support_question(question=question, browser_key="k", email="fan@example.org")
+    supports.support_question(question=question, browser_key="k", email="fan@example.org")
     for url in public_urls(question):
         response = client.get(url)
         html = response.content.decode()
@@ -131,7 +131,7 @@ def test_a_cached_page_has_no_nonce_token_email_or_staff_link(client, question):
 
 
 def test_the_support_state_of_one_browser_is_not_in_the_shared_page(client, question):
-    services.support_question(question=question, browser_key="k")
+    supports.support_question(question=question, browser_key="k")
     url = question.get_absolute_url()
     client.get(url)  # the shared page is stored by this visit…
     supporter = Client()
@@ -214,7 +214,7 @@ def test_a_published_answer_and_new_captions_show(client, after_commit, question
 def test_a_support_is_counted_on_the_question_and_event_pages(client, after_commit, question):
     for url in (question.get_absolute_url(), event_url(question)):
         assert "0 soutien" in page(client, url) or "0 citoyen" in page(client, url)
-    after_commit(services.support_question, question=question, browser_key="b1")
+    after_commit(supports.support_question, question=question, browser_key="b1")
     assert "1 citoyen soutient cette question" in page(client, question.get_absolute_url())
     assert "1 soutien" in page(client, event_url(question))
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from questions import services
+from questions import services, supports
 from questions.exceptions import (
     AlreadySupported,
     DuplicateSubmission,
@@ -110,17 +110,17 @@ def test_resend_only_for_unconfirmed_questions():
 
 def test_supports_once_per_browser_and_never_on_answered_questions():
     question = QuestionFactory()
-    services.support_question(question=question, browser_key="k1", email="a@example.org")
+    supports.support_question(question=question, browser_key="k1", email="a@example.org")
     with pytest.raises(AlreadySupported):
-        services.support_question(question=question, browser_key="k1")
-    services.support_question(question=question, browser_key="k2")
+        supports.support_question(question=question, browser_key="k1")
+    supports.support_question(question=question, browser_key="k2")
     assert question.support_count == 2
     answered = QuestionFactory(state=QuestionState.ANSWERED)
     with pytest.raises(SupportRefused):
-        services.support_question(question=answered, browser_key="k1")
+        supports.support_question(question=answered, browser_key="k1")
     hidden = QuestionFactory(state=QuestionState.SUBMITTED)
     with pytest.raises(SupportRefused):
-        services.support_question(question=hidden, browser_key="k1")
+        supports.support_question(question=hidden, browser_key="k1")
     answered.refresh_from_db()
     hidden.refresh_from_db()
     assert answered.support_count == hidden.support_count == 0
@@ -128,7 +128,7 @@ def test_supports_once_per_browser_and_never_on_answered_questions():
 
 def test_a_supporter_email_is_told_of_the_answer_only_once_confirmed():
     question = QuestionFactory(state=QuestionState.SELECTED, email="author@example.org")
-    services.support_question(
+    supports.support_question(
         question=question, browser_key="k", email="fan@example.org", language="es"
     )
     # Anyone may type anyone's address: nothing but the confirmation link goes to it.
@@ -136,11 +136,11 @@ def test_a_supporter_email_is_told_of_the_answer_only_once_confirmed():
     assert link_email.kind == "support_email_confirmation" and link_email.language == "es"
     assert question.title not in link_email.body_text
     assert dict(services.answer_recipients(question)) == {"author@example.org": "fr"}
-    services.support_question(
+    supports.support_question(
         question=QuestionFactory(), browser_key="k", email="FAN@example.org", language="es"
     )
     assert OutboundEmail.objects.filter(to__iexact="fan@example.org").count() == 1  # one link
-    assert services.confirm_support_email(email="fan@example.org") == 2
+    assert supports.confirm_support_email(email="fan@example.org") == 2
     recipients = dict(services.answer_recipients(question))
     assert recipients == {"author@example.org": "fr", "fan@example.org": "es"}
 

@@ -139,7 +139,7 @@ def test_the_state_is_served_from_the_cache_with_an_etag_and_a_304(
 
 
 def test_a_support_reaches_the_state(client, event, django_capture_on_commit_callbacks):
-    from questions.services import support_question
+    from questions.supports import support_question
 
     question = QuestionFactory(event=event, support_count=0)
     assert get_state(client, event).json()["questions"][0]["supports"] == 0
