@@ -1,6 +1,6 @@
 from django.urls import path
 
-from questions import briefing_views, views
+from questions import briefing_views, support_views, views
 
 app_name = "questions"
 
@@ -10,10 +10,10 @@ urlpatterns = [
     path("questions/sent/", views.check_inbox, name="check_inbox"),
     path("questions/confirm/new-link/", views.resend_confirmation, name="resend"),
     path("questions/confirm/<str:token>/", views.confirm, name="confirm"),
-    path("questions/support/<str:public_id>/", views.support, name="support"),
+    path("questions/support/<str:public_id>/", support_views.support, name="support"),
     path(
         "questions/support-email/<str:token>/",
-        views.confirm_support_email,
+        support_views.confirm_support_email,
         name="confirm_support_email",
     ),
     path("questions/<str:public_id>/<str:slug>/", views.question_detail, name="detail"),
