@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from benchmarks.report import Section
-from questions import emails
+from questions import outbox
 from questions.models import OutboundEmail
 from tests.production import free_port
 
@@ -63,7 +63,7 @@ def run() -> Section:
         title="E-mail outbox: catching up after an outage",
         method=(
             f"{BACKLOG:,} e-mails waiting in the outbox (a long SMTP outage), then sweeps as beat "
-            f"runs them every minute (`questions.emails.sweep_outbox`, at most "
+            f"runs them every minute (`questions.outbox.sweep_outbox`, at most "
             f"`OUTBOX_SWEEP_BATCH` = {batch:,} per sweep, one SMTP connection per sweep, each "
             "e-mail taken and marked sent in its own short transaction) in this process, "
             "against aiosmtpd (a separate process on loopback, accepting and discarding: a real "
@@ -83,9 +83,9 @@ def run() -> Section:
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     sweeps = []
     try:
-        while emails.pending().exists() and len(sweeps) < 20:
+        while outbox.pending().exists() and len(sweeps) < 20:
             started = time.monotonic()
-            sent = emails.sweep_outbox()
+            sent = outbox.sweep_outbox()
             wall = time.monotonic() - started
             sweeps.append((sent, wall))
             section.rows.append(

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 
 from media_pipeline import processes
 from portal.security import client_ip
-from questions import emails
+from questions import outbox
 
 
 def check_database() -> None:
@@ -60,7 +60,7 @@ def check_ffmpeg() -> None:
 
 def check_outbox() -> dict[str, int]:
     """E-mails waiting (SMTP down, no worker): fails once the oldest has waited too long."""
-    backlog = emails.outbox_backlog()
+    backlog = outbox.outbox_backlog()
     if backlog["oldest_pending_seconds"] > settings.OUTBOX_BACKLOG_ALERT_SECONDS:
         raise RuntimeError(
             f"{backlog['pending']} e-mails waiting, the oldest for "

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from questions import emails, privacy
+from questions import emails, outbox, privacy
 
 
 # No result: nothing reads it, and publishing then never touches the result backend.
@@ -11,12 +11,12 @@ def send_outbound_email(message_id: int) -> bool:
 
 @shared_task(name="questions.dispatch_outbox", ignore_result=True)
 def dispatch_outbox() -> int:
-    return emails.dispatch_outbox()
+    return outbox.dispatch_outbox()
 
 
 @shared_task(name="questions.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
-    return emails.sweep_outbox()
+    return outbox.sweep_outbox()
 
 
 @shared_task(name="questions.purge_unconfirmed_questions", ignore_result=True)

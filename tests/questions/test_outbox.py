@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.roles import MODERATORS
-from questions import emails
+from questions import emails, outbox
 from questions.models import OutboundEmail, Question
 from tests.factories import EventFactory, ThemeFactory, UserFactory
 from tests.production import free_port
@@ -65,8 +65,8 @@ def test_the_sweep_sends_what_the_broker_missed(email_templates, settings):
     OutboundEmail.objects.filter(pk=message.pk).update(
         created_at=message.created_at.replace(year=2020)
     )
-    assert emails.sweep_outbox() == 1
-    assert emails.sweep_outbox() == 0
+    assert outbox.sweep_outbox() == 1
+    assert outbox.sweep_outbox() == 0
     assert len(mail.outbox) == 1
 
 
@@ -113,18 +113,18 @@ def test_smtp_down_backs_off_then_sends_once_it_is_up(email_templates, settings)
     later(1)
     delays = []
     for _attempt in range(14):  # more than the ten attempts that used to be the end
-        assert emails.sweep_outbox() == 0
+        assert outbox.sweep_outbox() == 0
         message.refresh_from_db()
         delays.append((message.next_attempt_at - timezone.now()).total_seconds())
-        assert emails.sweep_outbox() == 0  # backing off: no attempt before next_attempt_at
+        assert outbox.sweep_outbox() == 0  # backing off: no attempt before next_attempt_at
         later(delays[-1] / 60 + 0.01)
     message.refresh_from_db()
     assert message.attempts == 14 and message.abandoned_at is None and message.sent_at is None
     assert 55 < delays[0] < 65 and 115 < delays[1] < 125  # 1 min, 2 min, 4 min...
     assert max(delays) < 30 * 60 + 5  # ...capped at 30 min
     with smtp_server(port=port) as (inbox, _port):
-        assert emails.sweep_outbox() == 1
-        assert emails.sweep_outbox() == 0
+        assert outbox.sweep_outbox() == 1
+        assert outbox.sweep_outbox() == 0
     assert len(inbox.messages) == 1
     assert inbox.message_ids() == [message.message_id]
 
@@ -135,14 +135,14 @@ def test_an_email_no_longer_useful_is_abandoned_and_staff_see_it(
     point_at(settings, free_port())  # down for good
     message = queue_hello(expires_at=timezone.now() + timedelta(hours=48))
     later(1)
-    emails.sweep_outbox()
+    outbox.sweep_outbox()
     later(47 * 60)  # the SMTP server stayed down for two days
-    assert emails.outbox_backlog()["pending"] == 1
+    assert outbox.outbox_backlog()["pending"] == 1
     later(2 * 60)
-    emails.sweep_outbox()
+    outbox.sweep_outbox()
     message.refresh_from_db()
     assert message.abandoned_at is not None and message.sent_at is None
-    assert emails.outbox_backlog() == {
+    assert outbox.outbox_backlog() == {
         "pending": 0,
         "oldest_pending_seconds": 0,
         "abandoned_last_day": 1,
@@ -182,7 +182,7 @@ def test_a_row_being_sent_by_another_worker_is_left_to_it(email_templates, smtp)
         sending_until=timezone.now() + timedelta(minutes=5)
     )
     later(1)
-    assert emails.sweep_outbox() == 0
+    assert outbox.sweep_outbox() == 0
     assert smtp.messages == []
 
 
@@ -219,10 +219,10 @@ def test_moderators_see_the_outbox_with_addresses_masked_in_constant_queries(
 
 def test_the_dispatch_sends_each_new_email_once(email_templates):
     queued = [queue_hello(to=f"citoyen{n}@example.org") for n in range(3)]
-    assert emails.dispatch_outbox() == 3
-    assert emails.dispatch_outbox() == 0
+    assert outbox.dispatch_outbox() == 3
+    assert outbox.dispatch_outbox() == 0
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.to for m in queued)
-    assert not emails.pending().exists()
+    assert not outbox.pending().exists()
 
 
 def test_a_submission_writes_the_outbox_row_and_never_calls_the_broker(client, monkeypatch):
@@ -238,7 +238,7 @@ def test_a_submission_writes_the_outbox_row_and_never_calls_the_broker(client, m
     question = Question.objects.get()
     message = OutboundEmail.objects.get()
     assert message.question == question and message.sent_at is None
-    assert emails.dispatch_outbox() == 1  # what beat does every few seconds
+    assert outbox.dispatch_outbox() == 1  # what beat does every few seconds
     assert mail.outbox[0].to == ["camille@example.org"]
 
 
@@ -260,11 +260,11 @@ def test_an_email_being_sent_by_another_dispatch_is_skipped_not_sent_twice(email
     worker.start()
     try:
         assert locked.wait(30)
-        assert emails.dispatch_outbox() == 1  # the second; the first is the other one's
+        assert outbox.dispatch_outbox() == 1  # the second; the first is the other one's
     finally:
         release.set()
         worker.join(30)
     assert [m.to for m in mail.outbox] == [["deux@example.org"]]
     assert OutboundEmail.objects.get(pk=second.pk).sent_at is not None
-    assert emails.dispatch_outbox() == 1  # the other one let it go unsent: now it leaves
-    assert not emails.pending().exists()
+    assert outbox.dispatch_outbox() == 1  # the other one let it go unsent: now it leaves
+    assert not outbox.pending().exists()

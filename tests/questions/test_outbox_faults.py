@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from questions import emails
+from questions import outbox
 from questions.models import OutboundEmail
 from questions.tasks import sweep_outbox
 from tests.production import free_port
@@ -67,17 +67,17 @@ def test_smtp_down_for_a_while_then_up_sends_every_email_once():
         OutboundEmail.objects.update(attempts=F("attempts") + 10)
         sweep_until(lambda: attempts_each() >= 13, timeout=120, what="more failed attempts")
         assert not OutboundEmail.objects.filter(abandoned_at__isnull=False).exists()
-        assert emails.outbox_backlog()["pending"] == 10
+        assert outbox.outbox_backlog()["pending"] == 10
         assert "ConnectionRefusedError" in OutboundEmail.objects.first().last_error
         with smtp_server(port=port) as (inbox, _port):  # the server is back
             sweep_until(
-                lambda: not emails.pending().exists(), timeout=60, what="the backlog to drain"
+                lambda: not outbox.pending().exists(), timeout=60, what="the backlog to drain"
             )
             sweep_outbox.delay()
             time.sleep(1)
     assert sorted(message["To"] for message in inbox.messages) == sorted(row.to for row in rows)
     assert len(set(inbox.message_ids())) == 10  # once each
-    assert emails.outbox_backlog()["pending"] == 0
+    assert outbox.outbox_backlog()["pending"] == 0
 
 
 def test_a_worker_killed_while_draining_a_backlog_sends_at_most_one_email_twice():
@@ -96,7 +96,7 @@ def test_a_worker_killed_while_draining_a_backlog_sends_at_most_one_email_twice(
         assert sent_before_the_kill < 200
         with running_worker(queues="default", env=env, log_name="worker-drain.log"):
             sweep_until(
-                lambda: not emails.pending().exists(), timeout=120, what="the backlog to drain"
+                lambda: not outbox.pending().exists(), timeout=120, what="the backlog to drain"
             )
     received = Counter(inbox.message_ids())
     assert set(received) == set(
