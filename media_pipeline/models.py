@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from media_pipeline import workflow
-from media_pipeline.workflow import SpeechState, VideoState
+from media_pipeline.workflow import VideoState
 from questions.models import Question
 
 
@@ -145,40 +145,6 @@ class AnswerVideo(models.Model):
         return self.event_id is not None
 
 
-class RecordingChapter(models.Model):
-    """Where, in an event's recording, one question answered on stage starts and ends."""
-
-    recording = models.ForeignKey(
-        AnswerVideo,
-        on_delete=models.CASCADE,
-        related_name="chapters",
-        verbose_name=_("recording"),
-    )
-    question = models.OneToOneField(
-        Question,
-        on_delete=models.PROTECT,
-        related_name="recording_chapter",
-        verbose_name=_("question"),
-    )
-    start_seconds = models.FloatField(_("start (s)"))
-    end_seconds = models.FloatField(_("end (s)"))
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["start_seconds", "pk"]
-        verbose_name = _("chapter")
-        verbose_name_plural = _("chapters")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(start_seconds__gte=0) & Q(end_seconds__gt=models.F("start_seconds")),
-                name="chapter_start_before_end",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.question} ({self.start_seconds:.0f}–{self.end_seconds:.0f} s)"
-
-
 class Rendition(models.Model):
     """One rung of the HLS ladder of a video's current output version."""
 
@@ -260,59 +226,6 @@ class CaptionCue(models.Model):
         return f"{self.start:.3f} {self.text[:40]}"
 
 
-class SpeechJob(models.Model):
-    """The speech-to-text draft of a video's captions and transcript: one job per video, leased
-    by a worker like a transcode (attempt number, start time, deadline renewed by progress)."""
-
-    video = models.OneToOneField(AnswerVideo, on_delete=models.CASCADE, related_name="speech_job")
-    language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES)
-    state = models.CharField(
-        _("state"), max_length=8, choices=SpeechState.choices, default=SpeechState.QUEUED
-    )
-    progress = models.FloatField(_("progress (%)"), default=0)
-    engine = models.CharField(_("engine"), max_length=60, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    processing_started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    processing_deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
-    # The running worker's lease (core.leases), renewed by its progress writes and heartbeat.
-    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    error_reason = models.TextField(_("failure reason"), blank=True)
-    error_log = models.TextField(_("technical log"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("speech-to-text job")
-        verbose_name_plural = _("speech-to-text jobs")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=SpeechState.values), name="speech_state_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(progress__gte=0) & Q(progress__lte=100), name="speech_progress_range"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["state", "processing_deadline"], name="speech_state_deadline_idx")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.video_id} ({self.get_state_display()})"
-
-    @property
-    def is_busy(self) -> bool:
-        return self.state in workflow.SPEECH_BUSY
-
-    @property
-    def is_failed(self) -> bool:
-        return self.state == SpeechState.FAILED
-
-    @property
-    def badge(self) -> str:
-        return {SpeechState.FAILED: "error", SpeechState.DONE: "info"}.get(self.state, "new")
-
-
 class UploadSession(models.Model):
     """A resumable (tus 1.0) upload in progress: bytes land in a local temporary file."""
 
@@ -351,3 +264,8 @@ class UploadSession(models.Model):
     @property
     def temp_path(self) -> Path:
         return Path(settings.UPLOAD_TEMP_DIR) / "tus" / f"{self.pk.hex}.part"
+
+
+# Models of their own modules, registered with the app's.
+from media_pipeline.recording_models import RecordingChapter  # noqa: E402, F401
+from media_pipeline.speech_models import SpeechJob  # noqa: E402, F401
