@@ -220,6 +220,10 @@ ANSWER_ON_STAGE = Action(
     permission=MODERATE,
     label=gettext_lazy("Answered on stage"),
 )
+# Reordering the shortlist keeps the state: a decision, not a transition (not in ACTIONS).
+MOVE_IN_SHORTLIST = Action(
+    "move_in_shortlist", (S.SHORTLISTED,), S.SHORTLISTED, permission=MODERATE
+)
 # Publishing the answer video (media_pipeline), or the recording's chapter of a question
 # answered on stage, answers the question.
 ANSWER = Action("answer", (S.SELECTED, S.ON_STAGE), S.ANSWERED, stamp="answered_at")

@@ -132,8 +132,7 @@ def move_in_shortlist(*, question: Question, actor: AbstractBaseUser | None, off
     neighbour; recorded as a decision that keeps the state. Returns its new place (1-based)."""
     with transaction.atomic():
         locked = Question.objects.select_for_update().get(pk=question.pk)
-        if locked.state != S.SHORTLISTED:
-            raise workflow.not_applicable(locked)
+        workflow.MOVE_IN_SHORTLIST.check(locked)
         shortlist = list(
             Question.objects.select_for_update()
             .filter(event_id=locked.event_id, state=S.SHORTLISTED)

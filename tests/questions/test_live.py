@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.page_cache import site_changed
-from questions.exceptions import AlreadyDecided, LiveActionRefused
+from questions.exceptions import AlreadyDecided, LiveActionRefused, TransitionNotAllowed
 from questions.live import services
 from questions.live.models import LiveEvent
 from questions.models import ModerationDecision, QuestionState
@@ -37,6 +37,13 @@ def event(db):
 
 def state_url(event) -> str:
     return reverse("room:state", kwargs={"event_id": event.pk})
+
+
+def test_only_a_shortlisted_question_moves_in_the_shortlist(event, moderator):
+    approved = QuestionFactory(event=event, title="Pas encore retenue")
+    with pytest.raises(TransitionNotAllowed):
+        services.move_in_shortlist(question=approved, actor=moderator, offset=-1)
+    assert not ModerationDecision.objects.filter(question=approved, note__contains="place")
 
 
 def get_state(client, event, **headers):
