@@ -117,6 +117,10 @@ def test_two_media_machines_share_only_the_database_the_broker_and_s3(
     assert versions == {video.output_version}
     assert sorted(video.renditions.values_list("name", flat=True)) == ["240p", "360p"]
 
+    # Publishing needs French captions and a transcript a person wrote (or reviewed).
+    captions.set_caption(
+        video=video, language="fr", content=b"WEBVTT\n\n00:00.000 --> 00:02.000\nMerci.\n"
+    )
     video = captions.set_transcript(video=video, text="Merci pour votre question.")
     video = staff_actions.publish_video(video=video, actor=staff)
     assert video.state == VideoState.PUBLISHED
