@@ -112,7 +112,9 @@ ours() { # ours [prefixers]: the live processes started from here; the output pr
 }
 
 stop() {
-  trap - INT TERM
+  # Further TERMs are ignored, not fatal: `make` forwards the TERM it gets to this script, which
+  # also gets the process group's own, and a second one must not end the script mid-stop.
+  trap '' INT TERM
   local pid deadline=$((SECONDS + STOP_SECONDS)) left
   for pid in "${!name_of[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   while left=$(ours) && [ -n "$left" ] && ((SECONDS < deadline)); do sleep 0.5; done

@@ -285,3 +285,14 @@ def _gunicorn_workers(master: int) -> list[int]:
         ["pgrep", "-P", str(master), "-f", "gunicorn"], capture_output=True, text=True, check=True
     )
     return [int(child) for child in listed.stdout.split()]
+
+
+def test_a_second_term_during_the_stop_does_not_cut_it_short(tmp_path_factory, var_dir):
+    """`make run` stopped from CI or a terminal: make forwards the TERM it gets to the script,
+    which also gets its process group's own. The second one must not end the stop half-way."""
+    with running(tmp_path_factory.mktemp("third"), var_dir) as run:
+        os.killpg(run.process.pid, signal.SIGTERM)
+        time.sleep(0.3)
+        os.kill(run.process.pid, signal.SIGTERM)  # make's forwarded copy, a moment later
+        assert run.process.wait(timeout=STOP_SECONDS + 60) == 0
+        assert run.log.rstrip().endswith("[run] stopped")
