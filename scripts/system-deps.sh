@@ -4,12 +4,13 @@
 set -euo pipefail
 packages=(ffmpeg gettext) # gettext: compilemessages
 case "${1:-run}" in
-  # strace: proves probes open no other file; Java and npm: the Nu HTML Checker (tests/standards)
-  test) packages+=(chromium espeak-ng strace default-jre-headless npm) ;;
+  # strace: proves probes open no other file; Java and npm: the Nu HTML Checker (tests/standards);
+  # redis-server: a throwaway Redis for the Redis tests when REDIS_URL is not set
+  test) packages+=(chromium espeak-ng strace default-jre-headless npm redis-server) ;;
   bench) packages+=(wrk espeak-ng) ;;
 esac
 binary_of() { case "$1" in ffmpeg) echo ffprobe ;; chromium) echo chromium ;; gettext) echo msgfmt ;; wrk) echo wrk ;; espeak-ng) echo espeak-ng ;;
-  strace) echo strace ;; default-jre-headless) echo java ;; npm) echo npm ;; esac; }
+  strace) echo strace ;; default-jre-headless) echo java ;; npm) echo npm ;; redis-server) echo redis-server ;; esac; }
 
 missing=()
 for package in "${packages[@]}"; do

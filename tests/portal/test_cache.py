@@ -2,13 +2,12 @@
 
 import uuid
 
-from django.conf import settings
-
 from portal.cache import ResilientRedisCache
+from tests.redis_server import redis_url  # noqa: F401 - the configured Redis, or one of its own
 
 
-def test_the_redis_client_is_built_once_and_the_cache_still_works():
-    cache = ResilientRedisCache(settings.REDIS_URL, {"KEY_PREFIX": "hlm-test-cache"})
+def test_the_redis_client_is_built_once_and_the_cache_still_works(redis_url):  # noqa: F811
+    cache = ResilientRedisCache(redis_url, {"KEY_PREFIX": "hlm-test-cache"})
     client = cache._cache.get_client(write=True)
     assert cache._cache.get_client(write=True) is client
     key = f"key-{uuid.uuid4().hex}"

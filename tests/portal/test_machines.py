@@ -2,7 +2,10 @@
 and S3 (the moto server), each with its own HLM_VAR_DIR and upload folder. A tus upload goes
 through the web process, whichever media worker takes the video transcodes it; that worker is
 then killed (its whole process group, as a lost machine) and the other finishes the video
-within the recovery target, with one set of outputs, which is then published."""
+within the recovery target, with one set of outputs, which is then published.
+
+Machines cannot share the embedded defaults (a SQLite file, a broker folder under each machine's
+own HLM_VAR_DIR): the test needs PostgreSQL and Redis (CI has both)."""
 
 import time
 from pathlib import Path
@@ -21,7 +24,7 @@ from tests.media_pipeline.test_tuspy import signed_in_headers
 from tests.s3 import http_get
 from tests.worker import kill_worker, processes_in_session, running_worker, wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql_only]
 
 RECOVERY_TARGET = 120  # seconds from a media machine's death to its video processing again
 
@@ -44,6 +47,7 @@ def machine(s3, tmp_path, name: str, **extra: str) -> dict[str, str]:
 def test_two_media_machines_share_only_the_database_the_broker_and_s3(
     live_server, s3, tmp_path, settings
 ):
+    assert settings.REDIS_URL, "machines share a broker: set REDIS_URL along with DATABASE_URL"
     settings.UPLOAD_TEMP_DIR = str(tmp_path / "web" / "uploads")  # the web machine's own disk
     question = QuestionFactory(state=QuestionState.SELECTED)
     staff = UserFactory(groups=[SPOKESPERSON_STAFF])
