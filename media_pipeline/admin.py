@@ -15,6 +15,7 @@ from media_pipeline import selectors, upload_limits, workflow
 from media_pipeline.exceptions import MediaPipelineError
 from media_pipeline.forms import CaptionAdminForm
 from media_pipeline.models import AnswerVideo, Caption, Rendition, UploadSession
+from media_pipeline.recording_admin import OwnerKindFilter, RecordingAdminMixin, video_owner
 from media_pipeline.services import captions, sources, speech, staff_actions
 
 ADMIN_UPLOAD_MAX_BYTES = 200 * 1024**2
@@ -117,14 +118,17 @@ class AnswerVideoAdminForm(forms.ModelForm):
 
 
 @admin.register(AnswerVideo)
-class AnswerVideoAdmin(ChangesPublicPagesAdmin, PersonalDataLookupsMixin, admin.ModelAdmin):
+class AnswerVideoAdmin(
+    RecordingAdminMixin, ChangesPublicPagesAdmin, PersonalDataLookupsMixin, admin.ModelAdmin
+):
     form = AnswerVideoAdminForm
-    list_display = ["question", "state", "progress_bar", "duration_seconds", "updated_at"]
-    list_filter = ["state"]
-    list_select_related = ["question"]
-    search_fields = ["question__title", "question__public_id"]
+    list_display = ["owner", "state", "progress_bar", "duration_seconds", "updated_at"]
+    list_filter = [OwnerKindFilter, "state"]
+    list_select_related = ["question", "event"]
+    search_fields = ["question__title", "question__public_id", "event__title", "event__slug"]
     autocomplete_fields = []
     readonly_fields = [
+        "owner",
         "state",
         "progress_bar",
         "duration_seconds",
@@ -174,6 +178,7 @@ class AnswerVideoAdmin(ChangesPublicPagesAdmin, PersonalDataLookupsMixin, admin.
         if upload:
             video = sources.attach_source(
                 question=form.cleaned_data.get("question") or obj.question,
+                event=None if obj.question_id else obj.event,
                 file=upload,
                 actor=request.user,
             )
@@ -209,9 +214,10 @@ class AnswerVideoAdmin(ChangesPublicPagesAdmin, PersonalDataLookupsMixin, admin.
         for video in videos:
             try:
                 action(video=video, actor=request.user)
-                self.message_user(request, f"{video.question}: {done_message}", messages.SUCCESS)
+                owner = video_owner(video)
+                self.message_user(request, f"{owner}: {done_message}", messages.SUCCESS)
             except DomainError as error:  # ours or the question's
-                self.message_user(request, f"{video.question}: {error}", messages.ERROR)
+                self.message_user(request, f"{video_owner(video)}: {error}", messages.ERROR)
 
     def retry_view(self, request: HttpRequest, video_id: int):
         video = self.get_object(request, str(video_id))
@@ -250,10 +256,11 @@ class AnswerVideoAdmin(ChangesPublicPagesAdmin, PersonalDataLookupsMixin, admin.
 
 @admin.register(UploadSession)
 class UploadSessionAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
-    list_display = ["filename", "question", "created_by", "offset", "length", "updated_at"]
-    list_select_related = ["question", "created_by"]
+    list_display = ["filename", "question", "event", "created_by", "offset", "length", "updated_at"]
+    list_select_related = ["question", "event", "created_by"]
     readonly_fields = [
         "question",
+        "event",
         "created_by",
         "filename",
         "content_type",

@@ -230,8 +230,22 @@ class UploadSession(models.Model):
     """A resumable (tus 1.0) upload in progress: bytes land in a local temporary file."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # What the video will answer: a question, or an event (its recording), never both.
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
+        Question,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("question"),
+    )
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -254,6 +268,11 @@ class UploadSession(models.Model):
             models.CheckConstraint(
                 condition=Q(offset__gte=0) & Q(offset__lte=models.F("length")),
                 name="upload_offset_within_length",
+            ),
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, event__isnull=True)
+                | Q(question__isnull=True, event__isnull=False),
+                name="upload_question_xor_event",
             ),
         ]
         indexes = [models.Index(fields=["updated_at"], name="upload_updated_idx")]

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from core import leases
 from events.models import Event
 from media_pipeline import workflow
-from media_pipeline.models import AnswerVideo, Caption
+from media_pipeline.models import AnswerVideo, Caption, RecordingChapter
 from questions.models import Question
 from questions.workflow import ANSWER
 
@@ -98,4 +98,28 @@ def stuck_video_ids(*, now: datetime) -> list[int]:
             | (Q(state__in=workflow.RELEASE.sources) & leases.expired_q("lease_expires_at", now))
             | Q(state__in=workflow.PROCESS.sources, updated_at__lt=forgotten_before)
         ).values_list("pk", flat=True)
+    )
+
+
+def events_for_recording(*, now: datetime, limit: int = 8) -> list[Event]:
+    """The latest published events that have started: those a recording may be uploaded for,
+    with their recording (if any), for the staff page's links."""
+    return list(
+        Event.objects.filter(is_published=True, starts_at__lte=now)
+        .select_related("recording")
+        .order_by("-starts_at")[:limit]
+    )
+
+
+def recording_for_staff(event: Event) -> AnswerVideo | None:
+    """An event's recording with what its staff page renders (speech job, captions, chapters
+    and their questions), or None before its upload."""
+    return (
+        AnswerVideo.objects.filter(event=event)
+        .select_related("speech_job")
+        .prefetch_related(
+            Prefetch("captions", queryset=Caption.objects.order_by("language")),
+            Prefetch("chapters", queryset=RecordingChapter.objects.select_related("question")),
+        )
+        .first()
     )

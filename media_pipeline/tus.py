@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from events.models import Event
 from media_pipeline import exceptions, upload_limits, uploads, workflow
 from media_pipeline.exceptions import UploadRefused
 from media_pipeline.models import AnswerVideo, UploadSession
@@ -164,7 +165,12 @@ def progress_headers(session: UploadSession) -> dict[str, object]:
     """Upload-Offset, then the expiry of an unfinished upload or the status URL of its video."""
     headers: dict[str, object] = {"Upload_Offset": uploads.received_bytes(session)}
     if session.completed_at:
-        video = AnswerVideo.objects.only("pk").filter(question_id=session.question_id).first()
+        owner = (
+            {"question_id": session.question_id}
+            if session.question_id
+            else {"event_id": session.event_id}
+        )
+        video = AnswerVideo.objects.only("pk").filter(**owner).first()
         if video is not None:  # staff may have deleted it since
             headers["Hlm_Video_Status"] = reverse("media_pipeline:video_status", args=[video.pk])
     else:
@@ -181,17 +187,29 @@ def chunk_arguments(request: HttpRequest) -> dict:
     }
 
 
+def video_owner(metadata: dict[str, str]) -> dict:
+    """What the upload is for: `question` (its public id) or `event` (its slug, the recording)."""
+    if "question" in metadata and "event" in metadata:
+        raise UploadRefused(_("An upload answers a question or records an event, not both."))
+    if "event" in metadata:
+        event = Event.objects.filter(slug=metadata["event"]).first()
+        if event is None:
+            raise exceptions.UploadNotFound(_("Unknown event."))
+        return {"event": event}
+    question = Question.objects.filter(public_id=metadata.get("question", "")).first()
+    if question is None:
+        raise exceptions.UploadNotFound(_("Unknown question."))
+    return {"question": question}
+
+
 @tus_endpoint("POST")
 def upload_create(request: HttpRequest) -> HttpResponse:
     length = int_header(request, "Upload-Length")
     metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
-    question = Question.objects.filter(public_id=metadata.get("question", "")).first()
-    if question is None:
-        raise exceptions.UploadNotFound(_("Unknown question."))
     # creation-with-upload: the request may carry the first bytes.
     with_data = request.content_type == CHUNK_TYPE
     session = uploads.create_upload(
-        question=question,
+        **video_owner(metadata),
         user=request.user,
         length=length,
         content_type=metadata.get("filetype", ""),

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.models import Event
 from media_pipeline import storage_ops, workflow
 from media_pipeline.exceptions import (
     ChecksumMismatch,
@@ -32,9 +33,8 @@ from media_pipeline.exceptions import (
     UploadTooLarge,
 )
 from media_pipeline.models import AnswerVideo, UploadSession
-from media_pipeline.services.sources import attach_source
+from media_pipeline.services.sources import attach_source, check_owner_accepts_video
 from media_pipeline.upload_limits import Checksum, check_declared_file, check_unfinished_uploads
-from media_pipeline.workflow import check_question_accepts_answer
 from questions.models import Question
 
 
@@ -49,7 +49,9 @@ def expires_at(session: UploadSession) -> datetime:
 def find_upload(*, upload_id, user: AbstractBaseUser) -> UploadSession:
     """The user's upload; 404 if unknown (or someone else's), 410 once expired (then removed)."""
     session = (
-        UploadSession.objects.select_related("question").filter(pk=upload_id, created_by=user)
+        UploadSession.objects.select_related("question", "event").filter(
+            pk=upload_id, created_by=user
+        )
     ).first()
     if session is None:
         raise UploadNotFound(_("This upload does not exist (or no longer exists)."))
@@ -59,16 +61,29 @@ def find_upload(*, upload_id, user: AbstractBaseUser) -> UploadSession:
     return session
 
 
+def current_video(*, question: Question | None, event: Event | None) -> AnswerVideo | None:
+    owner = {"question": question} if question is not None else {"event": event}
+    return AnswerVideo.objects.filter(**owner).first()
+
+
 @transaction.atomic
 def open_upload(
-    *, question: Question, user: AbstractBaseUser, length: int, content_type: str, filename: str
+    *,
+    user: AbstractBaseUser,
+    length: int,
+    content_type: str,
+    filename: str,
+    question: Question | None = None,
+    event: Event | None = None,
 ) -> UploadSession:
-    check_question_accepts_answer(question)
-    workflow.UPLOAD.check(getattr(question, "answer_video", None))
+    """A new upload of a question's answer, or of an event's recording (same checks: what the
+    owner accepts, what the file may be, what the user already holds)."""
+    owner = check_owner_accepts_video(question=question, event=event)
+    workflow.UPLOAD.check(current_video(question=question, event=event))
     content_type = check_declared_file(length=length, content_type=content_type, filename=filename)
     check_unfinished_uploads(user=user, length=length)
     session = UploadSession.objects.create(
-        question=question,
+        **owner,
         created_by=user,
         length=length,
         content_type=content_type,
@@ -81,7 +96,6 @@ def open_upload(
 
 def create_upload(
     *,
-    question: Question,
     user: AbstractBaseUser,
     length: int,
     content_type: str,
@@ -89,10 +103,17 @@ def create_upload(
     stream: Readable | None = None,
     chunk_length: int | None = None,
     checksum: Checksum | None = None,
+    question: Question | None = None,
+    event: Event | None = None,
 ) -> UploadSession:
     """Open an upload; with `stream` (tus `creation-with-upload`), append its first bytes too."""
     session = open_upload(
-        question=question, user=user, length=length, content_type=content_type, filename=filename
+        question=question,
+        event=event,
+        user=user,
+        length=length,
+        content_type=content_type,
+        filename=filename,
     )
     if stream is None:
         return session
@@ -220,7 +241,10 @@ def finish_upload(*, session: UploadSession) -> AnswerVideo:
     """
     with open(session.temp_path, "rb") as handle:
         video = attach_source(
-            question=session.question, file=File(handle, name="source"), actor=session.created_by
+            question=session.question,
+            event=session.event,
+            file=File(handle, name="source"),
+            actor=session.created_by,
         )
     session.completed_at = session.updated_at = timezone.now()
     UploadSession.objects.filter(pk=session.pk).update(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from media_pipeline import caption_editor, speech_views, tus, views
+from media_pipeline import caption_editor, recording_views, speech_views, tus, views
 
 app_name = "media_pipeline"
 
@@ -33,6 +33,26 @@ urlpatterns = [
         "staff/videos/<int:video_id>/captions/<str:language>/import/",
         caption_editor.import_file,
         name="caption_import",
+    ),
+    path(
+        "staff/events/<slug:slug>/recording/",
+        recording_views.staff_recording,
+        name="staff_recording",
+    ),
+    path(
+        "staff/events/<slug:slug>/recording/chapters/",
+        recording_views.save_chapters,
+        name="recording_chapters",
+    ),
+    path(
+        "staff/events/<slug:slug>/recording/chapters/prefill/",
+        recording_views.prefill,
+        name="recording_prefill",
+    ),
+    path(
+        "staff/events/<slug:slug>/recording/chapters/publish/",
+        recording_views.publish_chapters,
+        name="recording_publish_chapters",
     ),
     path("staff/uploads/", tus.upload_create, name="upload_create"),
     path("staff/uploads/<uuid:upload_id>/", tus.upload_detail, name="upload_detail"),

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -87,6 +88,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "query_string": urlencode({"show": show, **({"event": event.pk} if event else {})}),
             "caption_form": CaptionForm(),
             "upload_url": reverse("media_pipeline:upload_create"),
+            "recording_events": selectors.events_for_recording(now=timezone.now()),
         },
     )
 
@@ -127,6 +129,8 @@ def back_to_list(request: HttpRequest, video: AnswerVideo | None = None) -> Http
     next to it (staff_messages.js)."""
     if video is None:
         return redirect(reverse("media_pipeline:staff"))
+    if video.event_id:  # an event's recording has a page of its own
+        return redirect(reverse("media_pipeline:staff_recording", args=[video.event.slug]))
     question = Question.objects.only("public_id", "state").get(pk=video.question_id)
     if request.POST.get("back") == "question":
         url = reverse("media_pipeline:staff_question", args=[question.pk])

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from events.models import Event
 from media_pipeline.exceptions import (
     MediaPipelineError,
     PublishRefused,
@@ -222,6 +223,22 @@ def may_upload(question: Question, video: "AnswerVideo | None", user: Any = None
     return question_accepts_answer(question) and UPLOAD.allows(video, user)
 
 
+def event_accepts_recording(event: Event, *, now: datetime | None = None) -> bool:
+    """A published event may receive its recording once it has started (there is none before)."""
+    return event.is_published and event.starts_at <= (now or timezone.now())
+
+
+def check_event_accepts_recording(event: Event) -> None:
+    if not event.is_published:
+        raise UploadConflict(_("Only a published event can receive a recording."))
+    if not event_accepts_recording(event):
+        raise UploadConflict(_("An event's recording can be uploaded once the event has started."))
+
+
+def may_upload_recording(event: Event, video: "AnswerVideo | None", user: Any = None) -> bool:
+    return event_accepts_recording(event) and UPLOAD.allows(video, user)
+
+
 def is_busy(state: str) -> bool:
     return state in BUSY
 
@@ -246,16 +263,25 @@ class Controls:
 
 
 def controls(
-    video: "AnswerVideo | None", user: Any = None, *, question: Question | None = None
+    video: "AnswerVideo | None",
+    user: Any = None,
+    *,
+    question: Question | None = None,
+    event: Event | None = None,
 ) -> Controls:
-    """The buttons `user` may see for `video` now (upload only when its question is given)."""
+    """The buttons `user` may see for `video` now (upload only when its question, or the event
+    it records, is given)."""
     state = video.state if video is not None else None
+    if question is not None:
+        can_upload = may_upload(question, video, user)
+    else:
+        can_upload = event is not None and may_upload_recording(event, video, user)
     return Controls(
         busy=state in BUSY,
         failed=state == S.FAILED,
         previewable=state in HAS_OUTPUTS,
         badge=BADGE.get(state, "new"),
-        can_upload=question is not None and may_upload(question, video, user),
+        can_upload=can_upload,
         can_retry=RETRY.allows(video, user),
         can_publish=PUBLISH.allows(video, user) and not PUBLISH.blocker(video),
         publish_blocker=PUBLISH.blocker(video) if PUBLISH.allows(video, user) else None,

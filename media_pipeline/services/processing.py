@@ -17,7 +17,7 @@ from media_pipeline import storage_ops, workflow
 from media_pipeline.exceptions import InvalidMedia, TranscodeFailed, TransientStorageError
 from media_pipeline.models import AnswerVideo, Rendition, private_storage
 from media_pipeline.probe import probe_file
-from media_pipeline.services import outputs, speech
+from media_pipeline.services import outputs, recordings, speech
 from media_pipeline.services.claims import (
     Claim,
     claim_video,
@@ -114,6 +114,9 @@ def store_outputs(
         replace_renditions(locked, result, prefix)
         if speech_engine.supports(locked.language):  # no job bound to fail for other languages
             speech.queue_speech_draft(locked, restart=True)  # drafts from the new version
+        if locked.event_id and locked.duration_seconds:
+            # An event's recording: one chapter per question the live console put on stage.
+            recordings.prefill_chapters(locked)
         if previous_version and previous_version != version:
             old_prefix = outputs.version_prefix(locked, previous_version)
             transaction.on_commit(lambda: storage_ops.delete_tree(storage, old_prefix))

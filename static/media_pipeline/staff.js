@@ -18,8 +18,8 @@
     return btoa(unescape(encodeURIComponent(text)));
   }
 
-  function storageKey(question, file) {
-    return ["hlm-upload", question, file.name, file.size, file.lastModified].join(":");
+  function storageKey(owner, file) {
+    return ["hlm-upload", owner, file.name, file.size, file.lastModified].join(":");
   }
 
   function base64(buffer) {
@@ -67,7 +67,9 @@
 
   function Uploader(fieldset) {
     this.fieldset = fieldset;
-    this.question = fieldset.dataset.question;
+    // What the video is for: a question (its public id) or an event (its slug: the recording).
+    this.ownerKind = fieldset.dataset.event ? "event" : "question";
+    this.owner = fieldset.dataset[this.ownerKind];
     this.input = fieldset.querySelector("[data-role=file]");
     this.startButton = fieldset.querySelector("[data-role=start]");
     this.pauseButton = fieldset.querySelector("[data-role=pause]");
@@ -106,7 +108,7 @@
   Uploader.prototype.choose = function () {
     this.file = this.input.files[0];
     if (!this.file) return;
-    this.key = storageKey(this.question, this.file);
+    this.key = storageKey(this.ownerKind === "event" ? "event:" + this.owner : this.owner, this.file);
     this.url = window.localStorage.getItem(this.key);
     this.showProgress(0);
     if (this.url) {
@@ -122,7 +124,7 @@
   Uploader.prototype.create = function () {
     var self = this;
     var metadata = [
-      "question " + b64(this.question),
+      this.ownerKind + " " + b64(this.owner),
       "filename " + b64(this.file.name),
       "filetype " + b64(this.file.type || "")
     ].join(",");
@@ -249,7 +251,7 @@
     this.start();
   };
 
-  document.querySelectorAll(".hlm-upload[data-question]").forEach(function (fieldset) {
+  document.querySelectorAll(".hlm-upload[data-question], .hlm-upload[data-event]").forEach(function (fieldset) {
     new Uploader(fieldset);
   });
 })();
