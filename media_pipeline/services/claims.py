@@ -16,11 +16,14 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import leases
 from media_pipeline import selectors, workflow
 from media_pipeline.models import AnswerVideo
+from media_pipeline.services import sweeper
 from media_pipeline.services.queueing import queue_processing
+from media_pipeline.services.sweeper import lapsed
 
 PROGRESS_SAVE_INTERVAL = 0.5  # seconds: at most two progress writes a second
 
@@ -46,14 +49,6 @@ class Claim:
     def lease(self) -> leases.Lease:
         """The lease to keep alive while working (`with claim.lease().kept_alive() as lease`)."""
         return leases.Lease(rows=self.rows, field="lease_expires_at")
-
-
-def lapsed(video: AnswerVideo, now: datetime | None = None) -> bool:
-    """Whether a `processing` video's worker is presumed dead: lease or deadline passed."""
-    now = now or timezone.now()
-    return leases.is_expired(video.lease_expires_at, now) or (
-        video.processing_deadline is not None and video.processing_deadline < now
-    )
 
 
 def claim_video(*, video_id: int) -> tuple[AnswerVideo, Claim] | None:
@@ -138,37 +133,19 @@ def give_up_on_storage(*, video_id: int, log: str) -> None:
             fail(video, _("The file storage is unavailable; try again later."), log)
 
 
+VIDEOS = sweeper.LeasedJob(
+    model=AnswerVideo,
+    lock_field="pk",
+    release=workflow.RELEASE,
+    start=workflow.PROCESS,
+    fail=fail,
+    requeue=queue_processing,
+    interrupted=gettext_lazy("Processing was interrupted %(count)d times; it was stopped."),
+)
+
+
 def sweep_stuck_videos() -> int:
     """Re-queue videos whose worker died (lease lapsed or deadline passed) or whose message was
-    lost.
-
-    A video that keeps dying ends `failed` after MEDIA_MAX_ATTEMPTS attempts.
-    """
+    lost; a video that keeps dying ends `failed` after MEDIA_MAX_ATTEMPTS attempts."""
     now = timezone.now()
-    swept = 0
-    for video_id in selectors.stuck_video_ids(now=now):
-        with transaction.atomic():
-            video = AnswerVideo.objects.select_for_update().filter(pk=video_id).first()
-            if video is not None and sweep_one(video, now):
-                swept += 1
-    return swept
-
-
-def sweep_one(video: AnswerVideo, now: datetime) -> bool:
-    """Re-queue (or fail) one locked video if it is still stuck; whether anything was done."""
-    if workflow.RELEASE.allows(video):
-        if not lapsed(video, now):
-            return False
-        if video.attempts >= settings.MEDIA_MAX_ATTEMPTS:
-            reason = _("Processing was interrupted %(count)d times; it was stopped.")
-            fail(video, reason % {"count": video.attempts}, "")
-            return True
-        workflow.RELEASE.apply(video)
-        video.processing_deadline = video.lease_expires_at = None
-        video.save()
-    elif workflow.PROCESS.allows(video):
-        video.save(update_fields=["updated_at"])
-    else:
-        return False
-    queue_processing(video)
-    return True
+    return sweeper.sweep(VIDEOS, selectors.stuck_video_ids(now=now), now)

@@ -19,14 +19,16 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import leases
 from core.tasks import queue_task_on_commit
 from media_pipeline import storage_ops, workflow
 from media_pipeline.exceptions import SpeechFailed
 from media_pipeline.models import AnswerVideo, Caption, SpeechJob
-from media_pipeline.services import captions, outputs
+from media_pipeline.services import captions, outputs, sweeper
 from media_pipeline.services.claims import Claim, progress_recorder
+from media_pipeline.services.sweeper import lapsed
 from media_pipeline.speech.draft import Draft, draft_captions
 from media_pipeline.workflow import SpeechState
 
@@ -73,14 +75,6 @@ def queue_speech_draft(
 
 def lease_deadline(now: datetime) -> datetime:
     return now + timedelta(seconds=settings.SPEECH_DEADLINE_SECONDS)
-
-
-def lapsed(job: SpeechJob, now: datetime | None = None) -> bool:
-    """Whether a running job's worker is presumed dead: lease lapsed or deadline passed."""
-    now = now or timezone.now()
-    return leases.is_expired(job.lease_expires_at, now) or (
-        job.processing_deadline is not None and job.processing_deadline < now
-    )
 
 
 def claim_speech(*, video_id: int) -> tuple[SpeechJob, SpeechClaim] | None:
@@ -192,6 +186,23 @@ def store_draft(*, claim: SpeechClaim, draft: Draft) -> SpeechJob | None:
     return job
 
 
+def requeue(job: SpeechJob) -> None:
+    queue_task_on_commit(SPEECH_TASK, video_id=job.video_id)
+
+
+SPEECH_JOBS = sweeper.LeasedJob(
+    model=SpeechJob,
+    lock_field="video_id",
+    release=workflow.SPEECH_RELEASE,
+    start=workflow.SPEECH_START,
+    fail=fail,
+    requeue=requeue,
+    interrupted=gettext_lazy(
+        "Drafting the captions was interrupted %(count)d times; it was stopped."
+    ),
+)
+
+
 def sweep_stuck_speech() -> int:
     """Re-queue drafts whose worker died (lease expired) or whose message was lost; fail those
     interrupted MEDIA_MAX_ATTEMPTS times."""
@@ -202,32 +213,7 @@ def sweep_stuck_speech() -> int:
         | Q(state=SpeechState.RUNNING, processing_deadline__lt=now)
         | Q(state=SpeechState.QUEUED, updated_at__lt=forgotten)
     ).values_list("video_id", flat=True)
-    swept = 0
-    for video_id in list(stuck):
-        with transaction.atomic():
-            job = SpeechJob.objects.select_for_update().filter(video_id=video_id).first()
-            if job is not None and sweep_one(job, now):
-                swept += 1
-    return swept
-
-
-def sweep_one(job: SpeechJob, now: datetime) -> bool:
-    if workflow.SPEECH_RELEASE.allows(job):
-        if not lapsed(job, now):
-            return False
-        if job.attempts >= settings.MEDIA_MAX_ATTEMPTS:
-            reason = _("Drafting the captions was interrupted %(count)d times; it was stopped.")
-            fail(job, reason % {"count": job.attempts}, "")
-            return True
-        workflow.SPEECH_RELEASE.apply(job)
-        job.processing_deadline = job.lease_expires_at = None
-        job.save()
-    elif workflow.SPEECH_START.allows(job):
-        job.save(update_fields=["updated_at"])
-    else:
-        return False
-    queue_task_on_commit(SPEECH_TASK, video_id=job.video_id)
-    return True
+    return sweeper.sweep(SPEECH_JOBS, stuck, now)
 
 
 @transaction.atomic
