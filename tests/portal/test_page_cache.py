@@ -1,6 +1,8 @@
 """Anonymous public pages from the page cache: what a hit costs, what a cached page may contain,
 and that every change a page shows reaches the next anonymous visitor at once."""
 
+import warnings
+
 import pytest
 from django.contrib import admin
 from django.test import Client, RequestFactory
@@ -128,6 +130,18 @@ def test_a_cached_page_has_no_nonce_token_email_or_staff_link(client, question):
         assert "/admin/" not in html and "/staff/" not in html, url
         assert "nonce-" not in response["Content-Security-Policy"], url
         assert "csrftoken" not in response.cookies, url
+
+
+def test_rendering_a_cached_page_in_debug_warns_of_no_missing_token(client, question, settings):
+    """The forms of a cached page have no token on purpose: Django must not report a
+    misconfiguration on every cache miss (it warns when DEBUG is on)."""
+    settings.DEBUG = True
+    for url in public_urls(question):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            html = page(client, url)
+        assert not [w for w in caught if "csrf_token" in str(w.message)], url
+        assert "csrfmiddlewaretoken" not in html, url
 
 
 def test_the_support_state_of_one_browser_is_not_in_the_shared_page(client, question):
