@@ -117,6 +117,9 @@ class AnswerVideoAdminForm(forms.ModelForm):
         return upload
 
 
+TECHNICAL_LOG_LINES = 40
+
+
 @admin.register(AnswerVideo)
 class AnswerVideoAdmin(
     RecordingAdminMixin, ChangesPublicPagesAdmin, PersonalDataLookupsMixin, admin.ModelAdmin
@@ -136,7 +139,7 @@ class AnswerVideoAdmin(
         "height",
         "probe",
         "error_reason",
-        "error_log",
+        "technical_log",
         "transcript_automatic",
         "speech_status",
         "attempts",
@@ -167,6 +170,17 @@ class AnswerVideoAdmin(
         return render_to_string(
             "media_pipeline/admin_progress.html",
             {"video": video, "busy": workflow.is_busy(video.state)},
+        )
+
+    @admin.display(description=_("technical log"))
+    def technical_log(self, video: AnswerVideo) -> str:
+        """ffmpeg's log can run to thousands of lines: its end, folded, where the cause is."""
+        if not video.error_log:
+            return "—"
+        lines = video.error_log.splitlines()
+        return render_to_string(
+            "media_pipeline/admin_log.html",
+            {"tail": "\n".join(lines[-TECHNICAL_LOG_LINES:]), "lines": len(lines)},
         )
 
     @admin.display(description=_("draft captions (speech-to-text)"))

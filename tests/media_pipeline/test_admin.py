@@ -184,3 +184,17 @@ def test_a_caption_file_with_any_name_is_served_as_webvtt(client, settings):
     served = client.get("/media/captions/old-upload.html")
     assert served.status_code == 200
     assert served["Content-Type"] == "text/vtt; charset=utf-8"
+
+
+def test_a_long_ffmpeg_log_shows_folded_and_only_its_end(client, staff, selected_question, clip):
+    video = attach(selected_question, clip)
+    log = "\n".join(f"frame={number} ligne {number}" for number in range(1, 3001))
+    AnswerVideo.objects.filter(pk=video.pk).update(
+        state=VideoState.FAILED, error_reason="Le fichier est illisible.", error_log=log
+    )
+    page = client.get(reverse("admin:media_pipeline_answervideo_change", args=[video.pk]))
+    html = page.content.decode()
+    assert '<details class="hlm-technical-log">' in html
+    assert "ligne 3000" in html and "ligne 2961" in html  # the end, where the cause is
+    assert "ligne 2960\n" not in html and "ligne 1\n" not in html
+    assert "3000" in html.split("<summary>")[1].split("</summary>")[0]  # says how long it is
