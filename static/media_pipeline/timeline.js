@@ -7,13 +7,31 @@
   "use strict";
   var form = document.getElementById("chapters-form");
   var video = document.getElementById("recording-player");
-  if (!form || !video) return;
+  if (!video) return;
+  attachSource();
+  if (!form) return;  // no chapter yet: the player alone
   var duration = parseFloat(form.dataset.duration) || 0;
   var playhead = document.getElementById("recording-playhead");
   var bar = document.getElementById("recording-bar");
   var head = bar ? bar.querySelector("[data-role=head]") : null;
   var CLOCK = /^(?:(\d{1,2}):)??(?:(\d{1,3}):)?(\d{1,5}(?:[.,]\d{1,3})?)$/;
   var STEPS = { ArrowUp: 1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
+
+  /* The adaptive stream through hls.js (seeks anywhere, whatever the storage answers to Range
+     requests), the MP4 otherwise: the same choice as the caption editor's. */
+  function attachSource() {
+    var useMp4 = function () { video.src = video.dataset.mp4Src; };
+    if (video.dataset.hlsSrc && window.Hls && window.Hls.isSupported()) {
+      var hls = new window.Hls({ capLevelToPlayerSize: true });
+      hls.on(window.Hls.Events.ERROR, function (event, details) {
+        if (details.fatal) { hls.destroy(); useMp4(); }
+      });
+      hls.loadSource(video.dataset.hlsSrc);
+      hls.attachMedia(video);
+    } else {
+      useMp4();
+    }
+  }
 
   function pad(number) { return (number < 10 ? "0" : "") + number; }
 
