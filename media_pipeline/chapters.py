@@ -73,3 +73,10 @@ def prefill_chapters(
         if end > start:
             chapters.append(Chapter(start=start, end=end, title=title, key=key))
     return chapters
+
+
+def start_param(seconds: float) -> str:
+    """A start time as the player's `t=` reads it: seconds, at most to the millisecond, never
+    past the given moment (754.25 → "754.25", 754.0 → "754")."""
+    text = f"{int(max(seconds, 0) * 1000) / 1000:.3f}"
+    return text.rstrip("0").rstrip(".")

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from core import admin_privacy
 from events import urls as event_urls
+from media_pipeline import chapter_views
 from portal import views
 from portal.language_aliases import language_alias_pattern
 from portal.opendata import views as opendata_views
@@ -35,6 +36,7 @@ urlpatterns.append(path("", include((live_urls.unprefixed, "room"))))
 event_patterns = [
     *event_urls.urlpatterns,
     path("events/<slug:slug>/", question_views.event_detail, name="detail"),
+    path("events/<slug:slug>/chapters.vtt", chapter_views.chapters_track, name="chapters"),
 ]
 
 urlpatterns += i18n_patterns(

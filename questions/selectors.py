@@ -3,6 +3,7 @@ count stays constant."""
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet
 
 from core.i18n import current_language
@@ -33,12 +34,17 @@ def public_questions_for_event(*, event: Event, sort: str = SORT_SUPPORTS) -> Qu
 def public_question(*, public_id: str) -> Question:
     """A public question with everything its page shows; Question.DoesNotExist otherwise.
 
-    The answer video is reached through its reverse relation (no import of media_pipeline).
+    The answer video, or the question's chapter in its event's recording, is reached through
+    its reverse relation (no import of media_pipeline).
     """
     return (
         Question.objects.public()
-        .select_related("event", "theme", "answer_video")
-        .prefetch_related("answer_video__captions", "answer_video__renditions")
+        .select_related("event", "theme", "answer_video", "recording_chapter__recording")
+        .prefetch_related(
+            "answer_video__captions",
+            "answer_video__renditions",
+            "recording_chapter__recording__captions",
+        )
         .get(public_id=public_id)
     )
 
@@ -50,6 +56,36 @@ def published_answer_video(question: Question):
     except Question.answer_video.RelatedObjectDoesNotExist:
         return None
     return video if video.is_public else None
+
+
+def published_chapter(question: Question):
+    """The question's moment in its event's recording (answered on stage), if that chapter and
+    the recording are published, else None. No query when selected with the question."""
+    try:
+        chapter = question.recording_chapter
+    except ObjectDoesNotExist:
+        return None
+    return chapter if chapter.published_at and chapter.recording.is_public else None
+
+
+def published_recording(event: Event):
+    """The event's recording once published, with `published_chapters` (its public questions
+    answered on stage, in order) and its captions; None before. Three queries."""
+    try:
+        recording = event.recording
+    except ObjectDoesNotExist:
+        return None
+    if not recording.is_public:
+        return None
+    recording.published_chapters = list(
+        recording.chapters.filter(published_at__isnull=False, question__state__in=PUBLIC_STATES)
+        .select_related("question")
+        .order_by("start_seconds", "pk")
+    )
+    # The question pages and the embed show the chapter from the question's side.
+    for chapter in recording.published_chapters:
+        chapter.question.event = event
+    return recording
 
 
 def latest_answered_questions(*, limit: int = 4) -> list[Question]:

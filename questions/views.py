@@ -114,6 +114,9 @@ def event_context(request: HttpRequest, event: Event, form: QuestionForm | None)
         "questions_not_yet_open": event.questions_open_at > now,
         # While the event is live, the phones in the room see the live list (questions/live/).
         "live_state": page_state_if_live(event),
+        # After it: its recording and its chapters, one per question answered on stage.
+        "recording": (recording := selectors.published_recording(event)),
+        "answer_partial": answer_partial() if recording else None,
     }
 
 
@@ -205,6 +208,8 @@ def question_detail(request: HttpRequest, public_id: str, slug: str) -> HttpResp
     if slug != question.slug:
         return redirect(question, permanent=True)
     video = selectors.published_answer_video(question)
+    # Answered on stage: its moment in the event's recording plays instead.
+    chapter = None if video else selectors.published_chapter(question)
     # The cached page is everyone's: whether this browser supports the question is not in it.
     browser_key = "" if is_cached_render(request) else support_views.read_supporter_cookie(request)
     supported = (
@@ -219,8 +224,9 @@ def question_detail(request: HttpRequest, public_id: str, slug: str) -> HttpResp
         {
             "question": question,
             "event": question.event,
-            "video": video,
-            "answer_partial": answer_partial() if video else None,
+            "video": video or (chapter and chapter.recording),
+            "chapter": chapter,
+            "answer_partial": answer_partial() if video or chapter else None,
             "supported": supported,
             "can_support": question.is_supportable and not supported,
             "support_form": SupportForm(),

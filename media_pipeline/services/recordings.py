@@ -7,12 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.page_cache import site_changed
 from media_pipeline import chapters
 from media_pipeline.exceptions import PublishRefused
 from media_pipeline.models import AnswerVideo, RecordingChapter
 from questions.live.selectors import stage_marks
 from questions.models import Question, QuestionState
 from questions.services import mark_question_answered
+from questions.workflow import PUBLIC_STATES
 
 
 def prefill_chapters(recording: AnswerVideo) -> list[RecordingChapter]:
@@ -60,6 +62,8 @@ def set_chapter_times(*, chapter: RecordingChapter, start: float, end: float) ->
         )
     chapter.start_seconds, chapter.end_seconds = start, end
     chapter.save(update_fields=["start_seconds", "end_seconds"])
+    if chapter.published_at:
+        site_changed()  # its question's page, the event page and the chapters file (on commit)
     return chapter
 
 
@@ -81,11 +85,12 @@ def publish_chapters(*, recording: AnswerVideo, actor: AbstractBaseUser | None) 
                 answered.append(mark_question_answered(question=chapter.question, actor=actor))
             chapter.published_at = now
             chapter.save(update_fields=["published_at"])
+        site_changed()  # the question pages, the event page, feeds: once this commits
     return answered
 
 
 def webvtt(recording: AnswerVideo) -> str:
-    """The recording's published chapters as a WebVTT chapters track."""
+    """The recording's published chapters of public questions as a WebVTT chapters track."""
     return chapters.chapters_webvtt(
         chapters.Chapter(
             start=c.start_seconds,
@@ -93,5 +98,7 @@ def webvtt(recording: AnswerVideo) -> str:
             title=c.question.title,
             key=c.question.public_id,
         )
-        for c in recording.chapters.filter(published_at__isnull=False).select_related("question")
+        for c in recording.chapters.filter(
+            published_at__isnull=False, question__state__in=PUBLIC_STATES
+        ).select_related("question")
     )

@@ -1,5 +1,7 @@
 from django import template
 
+from media_pipeline import chapters
+
 register = template.Library()
 
 
@@ -25,3 +27,9 @@ def clock_tenths(seconds: float | None) -> str:
     secs, tenth = divmod(rest, 10)
     text = f"{minutes:02d}:{secs:02d}.{tenth}" if hours else f"{minutes}:{secs:02d}.{tenth}"
     return f"{hours}:{text}" if hours else text
+
+
+@register.filter
+def t_param(seconds: float | None) -> str:
+    """A start time for a `#t=` / `?t=` link or the player's data-start (dot decimal)."""
+    return chapters.start_param(seconds or 0)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.urls import absolute_reverse, absolute_url
 from events.models import Event, Theme
 from portal.reach import media
+from portal.reach.answers import answer_of
 from portal.reach.selectors import answered_questions
 from questions.models import Question
 
@@ -107,7 +108,10 @@ class AnswersFeed(Feed):
 
     def items(self, obj) -> list[Question]:
         questions = list(self.scoped(obj, answered_questions())[:FEED_LENGTH])
-        files = [file for q in questions for file in (q.answer_video.mp4, q.answer_video.poster)]
+        for question in questions:
+            # Its own video, or its moment in the event's recording (answered on stage).
+            question.answer = answer_of(question)
+        files = [file for q in questions for file in (q.answer.video.mp4, q.answer.video.poster)]
         # The feed object serves every request: sizes travel with the items, not on `self`.
         sizes = media.file_sizes(files)
         for question in questions:
@@ -119,36 +123,53 @@ class AnswersFeed(Feed):
         return question.title
 
     def item_link(self, question: Question) -> str:
-        return absolute_url(question.get_absolute_url())
+        # An answer given on stage: the page plays the recording from that moment.
+        return question.answer.at_moment(absolute_url(question.get_absolute_url()))
+
+    def item_guid(self, question: Question) -> str:
+        return absolute_url(question.get_absolute_url())  # stable when a chapter's times change
+
+    def item_guid_is_permalink(self, question: Question) -> bool:
+        return True
 
     def item_pubdate(self, question: Question):
-        return question.answered_at or question.answer_video.published_at
+        return question.answered_at or self._published_at(question)
 
     def item_updateddate(self, question: Question):
-        return question.answer_video.published_at or question.answered_at
+        return self._published_at(question) or question.answered_at
+
+    @staticmethod
+    def _published_at(question: Question):
+        answer = question.answer
+        return answer.chapter.published_at if answer.chapter else answer.video.published_at
 
     def item_categories(self, question: Question) -> list[str]:
         return [question.theme.localized_name]
 
     def item_enclosures(self, question: Question) -> list[Enclosure]:
-        video = question.answer_video
+        answer = question.answer
+        video = answer.video
         enclosures = []
         if video.mp4:
-            enclosures.append(_enclosure(video.mp4, "video/mp4", question.file_sizes))
+            enclosure = _enclosure(video.mp4, "video/mp4", question.file_sizes)
+            # The recording's file, with the moment as a media fragment (#t=start,end).
+            enclosure.url = answer.media_url(video.mp4)
+            enclosures.append(enclosure)
         if video.poster and self.feed_type is MediaAtomFeed:
             enclosures.append(_enclosure(video.poster, "image/jpeg", question.file_sizes))
         return enclosures
 
     def item_extra_kwargs(self, question: Question) -> dict:
-        video = question.answer_video
+        answer = question.answer
+        video = answer.video
         if not video.mp4:
             return {}
         return {
             "media": {
-                "url": media.file_url(video.mp4),
+                "url": answer.media_url(video.mp4),
                 "type": media.mime_type(video.mp4, "video/mp4"),
                 "length": question.file_sizes.get(video.mp4.name, 0),
-                "duration": video.duration_seconds,
+                "duration": answer.duration,
                 "width": video.width,
                 "height": video.height,
                 "thumbnail": media.file_url(video.poster),

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from core.urls import absolute_reverse, absolute_url, is_site_url
 from portal.reach import media
+from portal.reach.answers import answer_of
 from portal.reach.selectors import answered_questions
 
 DEFAULT_WIDTH = 640
@@ -50,12 +51,12 @@ def describe(url: str, *, max_width: int | None, max_height: int | None) -> dict
     question, language = _question_from_url(url)
     if question is None:
         return None
-    video = question.answer_video
+    answer = answer_of(question)
+    video = answer.video  # an answer given on stage: the event's recording, from its moment
     width, height = _size(video, max_width, max_height)
-    src = absolute_reverse(
-        "reach:embed", kwargs={"public_id": question.public_id}, query={"lang": language}
-    )
-    answer = {
+    query = {"lang": language} | ({"t": answer.start} if answer.start else {})
+    src = absolute_reverse("reach:embed", kwargs={"public_id": question.public_id}, query=query)
+    response = {
         "version": "1.0",
         "type": "video",
         "provider_name": PROVIDER_NAME,
@@ -74,10 +75,10 @@ def describe(url: str, *, max_width: int | None, max_height: int | None) -> dict
     }
     if video.poster and video.poster_width and video.poster_height:
         # The spec: a thumbnail_url comes with its width and height, or not at all.
-        answer["thumbnail_url"] = media.file_url(video.poster)
-        answer["thumbnail_width"] = video.poster_width
-        answer["thumbnail_height"] = video.poster_height
-    return answer
+        response["thumbnail_url"] = media.file_url(video.poster)
+        response["thumbnail_width"] = video.poster_width
+        response["thumbnail_height"] = video.poster_height
+    return response
 
 
 def discovery_url(page_url: str) -> str:

@@ -17,6 +17,7 @@ from core.i18n import current_language
 from core.urls import absolute_reverse, absolute_url
 from events.models import Event
 from portal.reach import media
+from portal.reach.answers import answer_of
 from questions.models import Question
 
 DESCRIPTION_LENGTH = 200
@@ -48,6 +49,7 @@ class ShareCard:
     video_width: int | None = None
     video_height: int | None = None
     player: str = ""  # the embed page, for Twitter's player card
+    moment_url: str = ""  # og:url when the answer is a moment of a recording (#t=start)
     locale: str = ""
     alternate_locales: list[str] = field(default_factory=list)
 
@@ -70,12 +72,6 @@ def _default_image(card: ShareCard) -> None:
     card.image_width, card.image_height = DEFAULT_IMAGE_SIZE
 
 
-def published_video(question: Question):
-    """The question's published answer video, or None (no query if select_related)."""
-    video = getattr(question, "answer_video", None)
-    return video if video is not None and video.is_public else None
-
-
 def question_card(question: Question) -> ShareCard:
     locale, alternates = _locales()
     card = ShareCard(
@@ -86,22 +82,24 @@ def question_card(question: Question) -> ShareCard:
         locale=locale,
         alternate_locales=alternates,
     )
-    video = published_video(question)
-    if video is not None:
+    answer = answer_of(question)
+    if answer is not None:
+        video = answer.video  # answered on stage: the event's recording, from its moment
+        card.moment_url = answer.at_moment(card.url)
         card.og_type = "video.other"
         if video.poster:
             card.image = media.file_url(video.poster)
             card.image_alt = _("Video answer: %(title)s") % {"title": question.title}
             card.image_width, card.image_height = video.poster_width, video.poster_height
         if video.mp4:
-            card.video = media.file_url(video.mp4)
+            card.video = answer.media_url(video.mp4)
             card.video_type = media.mime_type(video.mp4, "video/mp4")
             # The source's dimensions: the MP4 may be smaller, the aspect ratio is the same.
             card.video_width, card.video_height = video.width, video.height
         card.player = absolute_reverse(
             "reach:embed",
             kwargs={"public_id": question.public_id},
-            query={"lang": current_language()},
+            query={"lang": current_language()} | ({"t": answer.start} if answer.start else {}),
         )
     if not card.image:
         _event_image(card, question.event)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from core.urls import absolute_reverse, absolute_url
 from portal.reach import oembed
+from portal.reach.answers import answer_of
 from portal.reach.selectors import embeddable_question
 from portal.reach.sitemaps import SITEMAPS
 from portal.security import allow_framing
@@ -70,6 +71,7 @@ def _requested_language(request: HttpRequest) -> str | None:
 def embed(request: HttpRequest, public_id: str) -> HttpResponse:
     """The answer's player alone, for any site to frame (the only page allowed in a frame)."""
     question = get_object_or_404(embeddable_question(public_id))
+    answer = answer_of(question)  # answered on stage: the event's recording from its moment
     language = _requested_language(request)
     # Without `?lang=`, the visitor's language (LocaleMiddleware: language cookie, then
     # Accept-Language) is used.
@@ -79,7 +81,9 @@ def embed(request: HttpRequest, public_id: str) -> HttpResponse:
             "reach/embed.html",
             {
                 "question": question,
-                "video": question.answer_video,
+                "event": question.event,
+                "video": answer.video,
+                "chapter": answer.chapter,
                 "question_url": absolute_url(question.get_absolute_url()),
             },
         )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.urls import absolute_reverse, absolute_url
 from portal.reach import media, oembed, share
+from portal.reach.answers import answer_of
 
 register = template.Library()
 
@@ -96,8 +97,14 @@ def share_links(context, question=None, title=None, heading=True) -> dict:
     url = absolute_url(request.path)
     title = title or (question.title if question is not None else context.get("title", ""))
     embed_url = ""
-    if question is not None and share.published_video(question) is not None:
-        embed_url = absolute_reverse("reach:embed", kwargs={"public_id": question.public_id})
+    answer = answer_of(question) if question is not None else None
+    if answer is not None:
+        # Answered on stage: the links play the event's recording from the answer's moment.
+        url = answer.at_moment(url)
+        query = {"t": answer.start} if answer.start else None
+        embed_url = absolute_reverse(
+            "reach:embed", kwargs={"public_id": question.public_id}, query=query
+        )
     return {
         "share_url": url,
         "links": share.share_links(url, title),

@@ -1,7 +1,8 @@
 /* Answer player: hls.js when the browser supports Media Source Extensions, native HLS next,
    the progressive MP4 last. Chromium answers "maybe" to canPlayType(HLS), so hls.js comes first.
    A start time in the address (`#t=134`, `#t=2:14` or `?t=134`, as search results link) loads the
-   first player at that moment and scrolls it into view. */
+   first player at that moment and scrolls it into view. A question answered on stage plays the
+   event's recording from its own moment (`data-start`) unless the address names another. */
 (function () {
   "use strict";
   var HLS_TYPE = "application/vnd.apple.mpegurl";
@@ -37,25 +38,31 @@
       video.removeAttribute("src");
       video.load();
       video.dataset.playback = "hls.js";
-      var attach = function () {
-        video.removeEventListener("play", attach);
-        var hls = new window.Hls({ capLevelToPlayerSize: true, startPosition: start || -1 });
+      var hls = null;
+      // Attaches once: at `start`, or on the first play, or when a link asks for a moment.
+      var attach = function (at) {
+        video.removeEventListener("play", onPlay);
+        if (hls) return false;
+        hls = new window.Hls({ capLevelToPlayerSize: true, startPosition: at || -1 });
         hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
-          if (start) seekWhenReady(video, start);
-          if (!start || !video.paused) video.play().catch(function () {});
+          if (at) seekWhenReady(video, at);
+          if (!at || !video.paused) video.play().catch(function () {});
         });
         hls.on(window.Hls.Events.ERROR, function (event, data) {
           if (data.fatal) {
             hls.destroy();
             useMp4(video);
-            if (start) seekWhenReady(video, start);
+            if (at) seekWhenReady(video, at);
             video.play().catch(function () {});
           }
         });
         hls.loadSource(hlsSrc);
         hls.attachMedia(video);
+        return true;
       };
-      if (start) attach(); else video.addEventListener("play", attach);
+      var onPlay = function () { attach(0); };
+      video.hlmAttach = attach;
+      if (start) attach(start); else video.addEventListener("play", onPlay);
     } else if (hlsSrc && video.canPlayType(HLS_TYPE)) {
       video.src = hlsSrc;
       video.dataset.playback = "native-hls";
@@ -66,24 +73,40 @@
     }
   }
 
+  function ownStart(video) {
+    return Number(video.dataset.start) || 0;
+  }
+
   function setUpAll() {
     var start = startTime();
     document.querySelectorAll("video[data-hlm-player]").forEach(function (video, index) {
-      setUp(video, index === 0 ? start : 0);
-      if (index === 0 && start) {
-        video.preload = "auto";
-        video.scrollIntoView({ block: "center" });
-      }
+      var asked = index === 0 && start;
+      var first = asked ? start : ownStart(video);
+      // Seeking needs the metadata: a player that starts at a moment loads them at once.
+      if (first) video.preload = asked ? "auto" : "metadata";
+      setUp(video, first);
+      if (asked) video.scrollIntoView({ block: "center" });
     });
   }
 
+  function seekFirst(seconds) {
+    var video = document.querySelector("video[data-hlm-player]");
+    if (!seconds || !video) return;
+    // A player that has loaded nothing yet (preload="none") loads from that moment.
+    video.preload = "auto";
+    if (!(video.hlmAttach && video.hlmAttach(seconds))) seekWhenReady(video, seconds);
+    video.scrollIntoView({ block: "center" });
+  }
+
+  // "Watch from 12:34" when the address already says #t=754: no hashchange, seek anyway.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="#t="]');
+    if (link && link.getAttribute("href") === location.hash) seekFirst(startTime());
+  });
+
   // A link to another moment of the same page (#t=…) moves the player there.
   window.addEventListener("hashchange", function () {
-    var start = startTime();
-    var video = document.querySelector("video[data-hlm-player]");
-    if (!start || !video) return;
-    seekWhenReady(video, start);
-    video.scrollIntoView({ block: "center" });
+    seekFirst(startTime());
   });
 
   if (document.readyState === "loading") {
