@@ -199,3 +199,27 @@ def test_the_recording_page_fits_and_is_accessible(
 def reverse_in(name: str, language: str) -> str:
     with translation.override(language):
         return reverse(name)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_live_console_leads_to_the_recording_page_ready_for_the_upload(
+    new_tab, live_server, language, screen
+):
+    event = started_event()
+    page = new_tab(**SCREENS[screen])
+    user = sign_in_as_staff(page, live_server)
+    user.is_superuser = True  # runs the live console and the videos
+    user.save()
+    with translation.override(language):
+        page.goto(reverse("live:console", args=[event.slug]))
+    shots = os.environ.get("HLM_SHOTS_DIR")
+    if shots:
+        page.screenshot(path=f"{shots}/console-{language}-{screen}.png")
+    page.locator("#console-recording-link").click()
+    page.wait_for_url(f"**/{language}/staff/events/{event.slug}/recording/")
+    expect(page.locator(f"#upload-event-{event.pk} [data-role=file]")).to_be_attached()
+    no_horizontal_overflow(page)
+    assert_accessible(page)
+    if shots:
+        page.screenshot(path=f"{shots}/recording-empty-{language}-{screen}.png", full_page=True)

@@ -288,3 +288,13 @@ def test_typed_times_are_read_as_hours_minutes_seconds(text, seconds):
 @pytest.mark.parametrize("text", ["", "abc", "-3", "1:2:3:4", "12:"])
 def test_what_is_not_a_time_is_refused(text):
     assert parse_clock(text) is None
+
+
+def test_the_caption_editor_opens_for_a_recording_and_links_back_to_it(client, staff):
+    event = started_event(title="Rencontre de Rennes")
+    recording = processed_recording(event)
+    page = client.get(reverse("media_pipeline:caption_editor", args=[recording.pk, "fr"]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Rencontre de Rennes" in html
+    assert reverse("media_pipeline:staff_recording", args=[event.slug]) in html
