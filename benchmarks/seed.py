@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from events.models import Event, Theme
+from questions import tallies
 from questions.models import Question, QuestionState, RejectionReason, new_public_id
 from questions.workflow import REJECT, path_to
 
@@ -103,7 +104,7 @@ def create_bench_data() -> BenchData:
         for n in range(6)
     ]
     event = make_event(0, themes)
-    Question.objects.bulk_create(
+    event_questions = Question.objects.bulk_create(
         question_rows(
             count=EVENT_QUESTIONS,
             events=[event],
@@ -112,6 +113,7 @@ def create_bench_data() -> BenchData:
             seed=1,
         )
     )
+    tallies.questions_created(event_questions)  # the statistics' aggregates
     get_user_model().objects.create_superuser(ADMIN_USERNAME, "bench@example.org", ADMIN_PASSWORD)
     question = Question.objects.filter(event=event).order_by("pk").first()
     burst_event = make_event(99, themes[:1])  # receives the burst of submissions

@@ -289,3 +289,6 @@ from questions.live.models import LiveEvent  # noqa: E402, F401
 
 # The outbox of e-mails, written with the changes that cause them.
 from questions.outbox_models import OutboundEmail  # noqa: E402, F401
+
+# The stored aggregates of the statistics page, kept by questions.tallies.
+from questions.tally_models import QuestionDelay, QuestionTally  # noqa: E402, F401

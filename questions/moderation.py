@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from questions import workflow
+from questions import tallies, workflow
 from questions.emails import queue_email
 from questions.exceptions import (
     InvalidDuplicateTarget,
@@ -132,11 +132,12 @@ def move_supports(*, source: Question, target: Question) -> None:
         Support.objects.filter(question=target, supporter_key=supporter_key, email="").update(
             email=email, language=language, email_confirmed_at=confirmed_at
         )
-    overlapping.delete()
-    Support.objects.filter(question=source).update(question=target)
-    for row in (source, target):
-        row.support_count = Support.objects.filter(question=row).count()
-        Question.objects.filter(pk=row.pk).update(support_count=row.support_count)
+    with tallies.counted(source, target):
+        overlapping.delete()
+        Support.objects.filter(question=source).update(question=target)
+        for row in (source, target):
+            row.support_count = Support.objects.filter(question=row).count()
+            Question.objects.filter(pk=row.pk).update(support_count=row.support_count)
 
 
 def select_for_answer(*, question: Question, actor: AbstractBaseUser | None) -> Question:

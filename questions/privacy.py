@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.page_cache import site_changed
+from questions import tallies
 from questions.models import ModerationDecision, OutboundEmail, Question, QuestionState, Support
 from questions.selectors import forget_state_counts
 
@@ -45,6 +46,7 @@ def purge_unconfirmed_questions(*, now: datetime | None = None) -> int:
     ).delete()
     unconfirmed_supporters.update(email="")
     forget_state_counts()
+    tallies.questions_deleted(expired_ids)
     return deleted_questions(Question.objects.filter(pk__in=expired_ids).delete())
 
 
@@ -195,6 +197,7 @@ def delete_personal_data(*, email: str) -> dict[str, int]:
     anonymised = Question.objects.filter(pk__in=kept_ids).update(
         email="", display_name=ANONYMOUS_DISPLAY_NAME, anonymised_at=timezone.now()
     )
+    tallies.questions_deleted(deletable_ids)
     deleted = deleted_questions(Question.objects.filter(pk__in=deletable_ids).delete())
     forget_state_counts()
     site_changed()

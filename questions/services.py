@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.page_cache import site_changed
 from core.urls import absolute_reverse, absolute_url
 from events.models import Event, Theme
-from questions import workflow
+from questions import tallies, workflow
 from questions.emails import queue_email
 from questions.exceptions import (
     AlreadyDecided,
@@ -65,11 +65,12 @@ def transition_question(
         if action is None:
             raise workflow.not_applicable(locked)
         from_state = locked.state
-        changed = [*action.apply(locked), "updated_at"]
-        for field, value in (extra_fields or {}).items():
-            setattr(locked, field, value)
-            changed.append(field)
-        locked.save(update_fields=changed)
+        with tallies.counted(locked):  # the statistics' aggregates, in this transaction
+            changed = [*action.apply(locked), "updated_at"]
+            for field, value in (extra_fields or {}).items():
+                setattr(locked, field, value)
+                changed.append(field)
+            locked.save(update_fields=changed)
         ModerationDecision.objects.create(
             question=locked,
             actor=actor,
@@ -165,6 +166,8 @@ def submit_question(
                 state=S.UNCONFIRMED,
             )
             _queue_confirmation_email(question)
+            # Last in the transaction: today's tally rows are shared by every submission.
+            tallies.questions_created([question])
     except Exception:
         if claim:
             cache.delete(claim)  # the failed attempt must not block a retry

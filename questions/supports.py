@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from core.page_cache import supports_changed
 from core.urls import absolute_reverse
-from questions import workflow
+from questions import tallies, workflow
 from questions.emails import queue_email
 from questions.exceptions import AlreadySupported, SupportRefused
 from questions.live.state import forget_live_state
@@ -45,6 +45,7 @@ def support_question(
             ).update(support_count=F("support_count") + 1)
             if not counted:
                 raise SupportRefused()
+            tallies.supports_added(question, 1)
             support = Support.objects.create(
                 question=question,
                 supporter_key=supporter_key_digest(browser_key),

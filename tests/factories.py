@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from events.models import Event, Theme
+from questions import tallies
 from questions.models import Question, QuestionState
 
 
@@ -58,6 +59,13 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     language = "fr"
     state = QuestionState.APPROVED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Counted in the statistics' aggregates, as the services count a new question."""
+        question = super()._create(model_class, *args, **kwargs)
+        tallies.questions_created([question])
+        return question
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from core.admin_privacy import PersonalDataLookupsMixin
 from core.page_cache import ChangesPublicPagesAdmin
-from questions import workflow
+from questions import tallies, workflow
 from questions.admin import actions
 from questions.admin.bulk import RETURN_TO_FIELD
 from questions.admin.columns import QueueColumns
@@ -105,6 +105,24 @@ class QuestionAdmin(
         *MODERATION,
         *DATES,
     ]
+
+    # --- the statistics' aggregates follow what the admin changes (its save is atomic) ----
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = Question.objects.select_for_update().get(pk=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            tallies.replaced(before, obj)
+        else:
+            tallies.questions_created([obj])
+
+    def delete_model(self, request, obj) -> None:
+        tallies.questions_deleted([obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        tallies.questions_deleted(list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)
 
     # --- who sees what --------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from portal import demo_data
 from portal.opendata.dumps import export_dumps
 from portal.roles import COMMUNICATION, MODERATORS, SPOKESPERSON_STAFF
 from portal.statistics.models import PlayCount
-from questions import workflow
+from questions import tallies, workflow
 from questions.models import ModerationDecision, Question, QuestionState, RejectionReason
 
 DEMO_ID_PREFIX = "demo"
@@ -106,6 +106,7 @@ class Command(BaseCommand):
                 if action.stamp:
                     setattr(question, action.stamp, now - timedelta(hours=index))
             question.save()
+            tallies.questions_created([question])  # the statistics' aggregates
             self.record_history(question)
             kept = kept or question
             created += 1

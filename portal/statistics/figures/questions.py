@@ -1,30 +1,21 @@
-"""The question figures: one GROUP BY per figure over the questions of the period (indexed
-columns; medians by PostgreSQL's percentile_cont, computed in Python on SQLite)."""
+"""The question figures, read from the stored aggregates (questions.tallies): sums over the
+daily tally rows of the period (a few thousand rows a year, whatever the number of questions), and
+exact medians over the narrow table of per-question delays (PostgreSQL's percentile_cont; in
+Python on SQLite)."""
 
 import statistics
 
 from django.conf import settings
-from django.db.models import (
-    Aggregate,
-    Count,
-    DateTimeField,
-    F,
-    FloatField,
-    Func,
-    Q,
-    QuerySet,
-    Sum,
-)
-from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.db.models import Aggregate, F, FloatField, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Theme
 from events.regions import CITIZEN_REGION_CHOICES
 from portal.statistics.figures.base import Figure, Period
-from questions.models import Question, RejectionReason
-from questions.models import QuestionState as S
+from questions.models import QuestionDelay, QuestionTally, RejectionReason
+from questions.tally_models import TallyDimension
 
 DIMENSIONS = {
     "event": _("Event"),
@@ -66,29 +57,62 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-class EpochSeconds(Func):
-    template = "EXTRACT(EPOCH FROM %(expressions)s)"
-    output_field = FloatField()
+def _in_period(rows: QuerySet, period: Period) -> QuerySet:
+    if period.since:
+        rows = rows.filter(day__gte=period.since)
+    if period.until:
+        rows = rows.filter(day__lte=period.until)
+    return rows
 
 
-def _questions(period: Period) -> QuerySet[Question]:
-    start, end = period.bounds()
-    questions = Question.objects.all()
-    if start:
-        questions = questions.filter(created_at__gte=start)
-    if end:
-        questions = questions.filter(created_at__lt=end)
-    return questions
-
-
-def _decided_at():
-    return Coalesce("approved_at", "rejected_at", output_field=DateTimeField())
-
-
-def _group_expression(dimension: str):
+def _tally_groups(dimension: str, period: Period) -> dict:
+    """group → sums of the tally columns over the period."""
+    tallies = _in_period(QuestionTally.objects.all(), period)
     if dimension == "month":
-        return TruncMonth("created_at")
-    return F({"event": "event_id", "theme": "theme_id"}.get(dimension, dimension))
+        tallies = tallies.filter(dimension=TallyDimension.ALL).annotate(group=TruncMonth("day"))
+    else:
+        tallies = tallies.filter(dimension=dimension).annotate(group=F("key"))
+    sums = {name: Sum(name) for name in QuestionTally.COUNTS}
+    rows = tallies.values("group").annotate(**sums).order_by()
+    return {_group_key(dimension, row.pop("group")): row for row in rows if row["received"]}
+
+
+def _group_key(dimension: str, value):
+    """Tally keys are text; events and themes are ids (sorted as numbers), no theme is None."""
+    if dimension in ("event", "theme"):
+        return int(value) if value not in ("", None) else None
+    return value
+
+
+DELAY_GROUPS = {
+    "event": "event_id",
+    "theme": "theme_id",
+    "region": "region",
+    "language": "language",
+}
+
+
+def _medians(dimension: str, period: Period) -> dict:
+    """group → (median seconds submitted → decided, median seconds selected → answered)."""
+    group = TruncMonth("day") if dimension == "month" else F(DELAY_GROUPS[dimension])
+    delays = _in_period(QuestionDelay.objects.all(), period).annotate(group=group)
+    if settings.IS_POSTGRESQL:
+        rows = delays.values("group").annotate(
+            decision=Median("decision_seconds"), answer=Median("answer_seconds")
+        )
+        return {row["group"]: (row["decision"], row["answer"]) for row in rows.order_by()}
+    # SQLite (development) has no percentile aggregate.
+    lists: dict = {}
+    for key, decision, answer in delays.values_list("group", "decision_seconds", "answer_seconds"):
+        decisions, answers = lists.setdefault(key, ([], []))
+        if decision is not None:
+            decisions.append(decision)
+        if answer is not None:
+            answers.append(answer)
+    return {
+        key: tuple(statistics.median(values) if values else None for values in pair)
+        for key, pair in lists.items()
+    }
 
 
 def _labels(dimension: str, keys: list) -> dict:
@@ -100,33 +124,22 @@ def _labels(dimension: str, keys: list) -> dict:
         return {code: str(label) for code, label in CITIZEN_REGION_CHOICES}
     if dimension == "language":
         return dict(settings.LANGUAGES)
-    return {key: date_format(timezone.localtime(key), "YEAR_MONTH_FORMAT") for key in keys if key}
+    return {key: date_format(key, "YEAR_MONTH_FORMAT") for key in keys if key}
 
 
 def _days(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / DAY_SECONDS, 1)
 
 
+def _sort_key(key) -> tuple:
+    return (key is None, key if key is not None else 0)
+
+
 def question_flow(dimension: str, period: Period) -> Figure:
     """Received → answered per group, with supports and the median delays."""
-    counts = {
-        "received": Count("pk"),
-        "confirmed": Count("pk", filter=Q(confirmed_at__isnull=False)),
-        "approved": Count("pk", filter=Q(approved_at__isnull=False)),
-        "rejected": Count("pk", filter=Q(state=S.REJECTED)),
-        "merged": Count("pk", filter=Q(state=S.DUPLICATE)),
-        "selected": Count("pk", filter=Q(selected_at__isnull=False)),
-        "answered": Count("pk", filter=Q(answered_at__isnull=False)),
-        "supports": Coalesce(Sum("support_count"), 0),
-    }
-    questions = _questions(period).annotate(group=_group_expression(dimension)).values("group")
-    if settings.IS_POSTGRESQL:
-        counts["decision_seconds"] = Median(EpochSeconds(_decided_at() - F("confirmed_at")))
-        counts["answer_seconds"] = Median(EpochSeconds(F("answered_at") - F("selected_at")))
-    rows = list(questions.annotate(**counts).order_by("group"))
-    if not settings.IS_POSTGRESQL:
-        _python_medians(dimension, period, rows)
-    labels = _labels(dimension, [row["group"] for row in rows])
+    groups = _tally_groups(dimension, period)
+    medians = _medians(dimension, period)
+    labels = _labels(dimension, list(groups))
     figure = Figure(
         key=f"flow-{dimension}",
         title=str(FLOW_TITLES[dimension]),
@@ -134,48 +147,29 @@ def question_flow(dimension: str, period: Period) -> Figure:
         + [str(label) for _key, label in FLOW_COLUMNS + MEDIAN_COLUMNS],
         series=[1, 3, 4, 7],  # received, approved, rejected, answered
     )
-    for row in rows:
+    for key in sorted(groups, key=_sort_key):
+        decision, answer = medians.get(key, (None, None))
         figure.rows.append(
-            [labels.get(row["group"], row["group"] or "—")]
-            + [row[key] for key, _label in FLOW_COLUMNS]
-            + [_days(row["decision_seconds"]), _days(row["answer_seconds"])]
+            [labels.get(key, key or "—")]
+            + [groups[key][name] for name, _label in FLOW_COLUMNS]
+            + [_days(decision), _days(answer)]
         )
     return figure
 
 
-def _python_medians(dimension: str, period: Period, rows: list[dict]) -> None:
-    """SQLite (development) has no percentile aggregate: medians from the rows themselves."""
-    delays: dict = {}
-    values = (
-        _questions(period)
-        .annotate(group=_group_expression(dimension), decided=_decided_at())
-        .values_list("group", "confirmed_at", "decided", "selected_at", "answered_at")
-    )
-    for group, confirmed, decided, selected, answered in values:
-        decision, answer = delays.setdefault(group, ([], []))
-        if confirmed and decided:
-            decision.append((decided - confirmed).total_seconds())
-        if selected and answered:
-            answer.append((answered - selected).total_seconds())
-    for row in rows:
-        decision, answer = delays.get(row["group"], ([], []))
-        row["decision_seconds"] = statistics.median(decision) if decision else None
-        row["answer_seconds"] = statistics.median(answer) if answer else None
-
-
 def rejections(period: Period) -> Figure:
     rows = (
-        _questions(period)
-        .filter(state=S.REJECTED)
-        .values("rejection_reason")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "rejection_reason")
+        _in_period(QuestionTally.objects.filter(dimension=TallyDimension.REJECTION), period)
+        .values("key")
+        .annotate(count=Sum("rejected"))
+        .filter(~Q(count=0))
+        .order_by("-count", "key")
     )
     labels = dict(RejectionReason.choices)
     return Figure(
         key="rejections",
         title=str(_("Rejected questions by reason")),
         headers=[str(_("Reason")), str(_("Questions"))],
-        rows=[[str(labels.get(row["rejection_reason"], "—")), row["count"]] for row in rows],
+        rows=[[str(labels.get(row["key"], "—")), row["count"]] for row in rows],
         series=[1],
     )

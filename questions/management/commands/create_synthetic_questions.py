@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from events.models import Event, Theme
 from events.regions import CITIZEN_REGION_CHOICES
+from questions import tallies
 from questions.models import Question, RejectionReason, new_public_id
 from questions.models import QuestionState as S
 from questions.workflow import PUBLIC_STATES, path_to
@@ -84,6 +85,7 @@ class Command(BaseCommand):
                 batch = [synthetic_question(rng, events, themes) for _ in range(size)]
                 with transaction.atomic():
                     Question.objects.bulk_create(batch, batch_size=size)
+                    tallies.questions_created(batch)  # the statistics' aggregates
                 created += size
                 if options["verbosity"] > 1:
                     self.stdout.write(f"{created}/{count}")
