@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.page_cache import site_changed
 from media_pipeline import workflow
 from media_pipeline.exceptions import PublishRefused, RetryRefused
 from media_pipeline.models import AnswerVideo
@@ -48,4 +49,6 @@ def publish_video(*, video: AnswerVideo, actor: AbstractBaseUser | None) -> Answ
     if locked.question_id:
         # An event's recording answers its questions when its chapters are published.
         mark_question_answered(question=locked.question, actor=actor)
+    else:
+        site_changed()  # the event page plays its recording (its question pages: with chapters)
     return locked

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from media_pipeline.services import recordings
+from media_pipeline.services.staff_actions import publish_video
 from media_pipeline.webvtt import validate_webvtt
 from questions.models import QuestionState
 from tests.factories import EventFactory
-from tests.media_pipeline.recording_pages import published_recording
+from tests.media_pipeline.recording_pages import on_stage, processed_recording, published_recording
 
 pytestmark = pytest.mark.django_db
 SITE = "https://horslesmurs.example"
@@ -248,6 +249,16 @@ def test_the_share_card_and_links_point_at_the_moment(client):
 
 
 # --- The page cache ---------------------------------------------------------------------------
+
+
+def test_the_recording_published_reaches_the_next_anonymous_visitor(client, after_commit):
+    event = EventFactory(slug="rennes")
+    on_stage(event, 5, 10)
+    recording = processed_recording(event)
+    event_url = reverse("events:detail", kwargs={"slug": "rennes"})
+    assert "<video" not in get(client, event_url)  # now in the cache
+    after_commit(publish_video, video=recording, actor=None)
+    assert recording.hls_master.url in get(client, event_url)
 
 
 def test_publishing_and_moving_chapters_reach_the_next_anonymous_visitor(client, after_commit):
