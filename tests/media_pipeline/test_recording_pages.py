@@ -127,7 +127,7 @@ def test_the_event_page_plays_the_recording_and_lists_its_chapters(
     page = Elements(html)
     (player,) = page.all("video")
     assert player["data-hls-src"] == recording.hls_master.url and "data-start" not in player
-    assert player["aria-label"] == "Captation de l’événement : Rencontre de Rennes"
+    assert player["aria-label"] == "Enregistrement de la rencontre : Rencontre de Rennes"
     assert [t["src"] for t in page.all("track", kind="chapters")] == [chapters_url(first.event)]
     chapters = html.split('class="hlm-chapters"', 1)[1].split("</ol>", 1)[0]
     assert chapters.index("Quelle Europe demain ?") < chapters.index("Et les étudiants")
