@@ -35,6 +35,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("media_pipeline", "change_caption"),
         ("media_pipeline", "delete_caption"),
         ("media_pipeline", "view_rendition"),
+        # An event recording's chapters, read-only in the admin (set on the staff page).
+        ("media_pipeline", "view_recordingchapter"),
     ],
     COMMUNICATION: [
         ("portal", "view_statistics"),

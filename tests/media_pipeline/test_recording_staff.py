@@ -298,3 +298,14 @@ def test_the_caption_editor_opens_for_a_recording_and_links_back_to_it(client, s
     html = page.content.decode()
     assert "Rencontre de Rennes" in html
     assert reverse("media_pipeline:staff_recording", args=[event.slug]) in html
+
+
+def test_the_spokesperson_staff_see_a_recordings_chapters_in_the_admin(client, staff):
+    event = started_event()
+    on_stage(event, 5, 10, title="Une question posée sur scène")
+    recording = processed_recording(event)
+    staff.is_staff = True  # may sign in to the admin
+    staff.save()
+    change = client.get(reverse("admin:media_pipeline_answervideo_change", args=[recording.pk]))
+    assert change.status_code == 200
+    assert "Une question posée sur scène" in change.content.decode()
