@@ -1,7 +1,8 @@
 """Speech-to-text behind one small interface: an engine turns 16 kHz mono WAV into timed words.
 
-The engine is chosen by the `SPEECH_ENGINE` setting: a short name from ENGINES or the dotted path of
-a class with the same shape as `SpeechEngine` (an operator's own faster-whisper or Vosk adapter).
+The engine is chosen per language: `SPEECH_ENGINES` maps a language (ISO 639-1) to an engine, and
+`SPEECH_ENGINE` serves every other language; each is a short name from ENGINES or the dotted path
+of a class with the same shape as `SpeechEngine` (an operator's own adapter).
 Nothing here touches the database: the pipeline's services call `transcribe_media` and store what it
 returns.
 """
@@ -15,7 +16,10 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-ENGINES = {"pocketsphinx": "media_pipeline.speech.pocketsphinx.PocketSphinxEngine"}
+ENGINES = {
+    "pocketsphinx": "media_pipeline.speech.pocketsphinx.PocketSphinxEngine",
+    "faster-whisper": "media_pipeline.speech.whisper.FasterWhisperEngine",
+}
 
 ProgressCallback = Callable[[float], None]  # share of the audio done, 0.0 to 1.0
 
@@ -42,9 +46,14 @@ def load_engine(path: str) -> SpeechEngine:
     return import_string(ENGINES.get(path, path))()
 
 
-def get_engine() -> SpeechEngine:
-    return load_engine(settings.SPEECH_ENGINE)
+def engine_name(language: str) -> str:
+    return settings.SPEECH_ENGINES.get(language.split("-")[0], settings.SPEECH_ENGINE)
+
+
+def get_engine(language: str) -> SpeechEngine:
+    """The engine configured for `language` (a model is loaded only for languages in use)."""
+    return load_engine(engine_name(language))
 
 
 def supports(language: str) -> bool:
-    return language.split("-")[0] in get_engine().languages
+    return language.split("-")[0] in get_engine(language).languages

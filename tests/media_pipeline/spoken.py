@@ -7,7 +7,15 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from media_pipeline.models import AnswerVideo, VideoState
-from media_pipeline.speech.synthetic import Spoken, make_spoken_clip
+from media_pipeline.speech.synthetic import VOICE, Spoken, make_spoken_clip
+
+# espeak-ng's French voice reading sentences whose words it says clearly enough for Whisper base.
+FRENCH_SENTENCES = [
+    "Le ministre a répondu aux questions sur les élections.",
+    "La France soutient les étudiants de la région.",
+    "Les citoyens posent des questions au ministre.",
+]
+FRENCH_VOICE = "fr"
 
 SENTENCES = [
     "The minister answered questions about the election.",
@@ -17,10 +25,10 @@ SENTENCES = [
 
 
 def ready_spoken_video(
-    question, folder: Path, *, sentences=SENTENCES, language: str = "en"
+    question, folder: Path, *, sentences=SENTENCES, language: str = "en", voice: str = VOICE
 ) -> tuple[AnswerVideo, list[Spoken]]:
     clip = folder / "spoken.mp4"
-    spoken = make_spoken_clip(clip, list(sentences), pause=1.0)
+    spoken = make_spoken_clip(clip, list(sentences), pause=1.0, voice=voice)
     prefix = f"answers/{question.public_id}/v1"
     with open(clip, "rb") as handle:
         mp4 = default_storage.save(f"{prefix}/video.mp4", handle)

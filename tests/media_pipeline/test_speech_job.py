@@ -13,7 +13,12 @@ from media_pipeline.exceptions import PublishRefused, RetryRefused
 from media_pipeline.models import Caption, SpeechJob, VideoState
 from media_pipeline.services import captions, speech, staff_actions
 from media_pipeline.workflow import SpeechState
-from tests.media_pipeline.spoken import SENTENCES, ready_spoken_video
+from tests.media_pipeline.spoken import (
+    FRENCH_SENTENCES,
+    FRENCH_VOICE,
+    SENTENCES,
+    ready_spoken_video,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -64,12 +69,12 @@ def test_a_ready_video_gets_draft_captions_and_a_transcript_labelled_automatic(
 def test_an_engine_without_the_language_fails_with_a_reason_staff_can_read(
     selected_question, tmp_path
 ):
-    video, _said = ready_spoken_video(selected_question, tmp_path, language="fr")
+    video, _said = ready_spoken_video(selected_question, tmp_path, language="ar")
     speech.queue_speech_draft(video)
     speech.draft_speech(video_id=video.pk)
     job = SpeechJob.objects.get(video=video)
     assert job.state == SpeechState.FAILED
-    assert "not available in this language (fr)" in job.error_reason
+    assert "not available in this language (ar)" in job.error_reason
     assert not video.captions.exists()
 
 
@@ -146,3 +151,24 @@ def test_a_job_that_keeps_dying_ends_failed_with_a_reason(spoken, settings):
         speech.sweep_stuck_speech()
     job = SpeechJob.objects.get(video=video)
     assert job.state == SpeechState.FAILED and "interrupted 3 times" in job.error_reason
+
+
+def test_a_ready_french_video_gets_a_french_draft_from_whisper(selected_question, tmp_path):
+    video, said = ready_spoken_video(
+        selected_question, tmp_path, sentences=FRENCH_SENTENCES, language="fr", voice=FRENCH_VOICE
+    )
+    speech.queue_speech_draft(video)
+
+    job = speech.draft_speech(video_id=video.pk)
+
+    assert job.state == SpeechState.DONE and job.language == "fr"
+    assert job.engine.startswith("faster-whisper")
+    caption = Caption.objects.get(video=video, language="fr")
+    assert caption.automatic and not caption.is_reviewed
+    cues = list(caption.cues.order_by("start"))
+    for sentence in said:  # each sentence has its cue while it is spoken
+        assert any(sentence.start - 0.5 <= cue.start <= sentence.end for cue in cues), sentence
+    heard = set(re.findall(r"[\w']+", " ".join(cue.text for cue in cues).lower()))
+    assert {"ministre", "questions", "france", "région", "citoyens"} <= heard, heard
+    with pytest.raises(PublishRefused, match="automatic draft"):  # never published as it is
+        staff_actions.publish_video(video=video, actor=None)
