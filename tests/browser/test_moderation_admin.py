@@ -13,7 +13,8 @@ from playwright.sync_api import Page, expect
 
 from questions.models import PreparedNote, Question, RejectionReason
 from questions.models import QuestionState as S
-from tests.factories import QuestionFactory, UserFactory
+from tests.browser.conftest import PHONE
+from tests.factories import QuestionFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,6 +50,7 @@ def queue():
             title=f"Quelle place pour la France dans la négociation numéro {n} sur le climat ?",
             text=LONG_TEXT,
             region="NAQ",
+            theme=ThemeFactory(name="Climat et environnement"),
         )
         for n in range(3)
     ]
@@ -88,6 +90,44 @@ def test_the_queue_fits_the_screen_without_horizontal_scrolling(
         "e => getComputedStyle(e).listStyleType"
     )
     assert bullets == "none"
+    assert cut_words(page) == []
+
+
+def cut_words(page: Page) -> list[str]:
+    """Words cut across two lines ("environnemen/t"); a break at a hyphen is a proper one."""
+    return page.evaluate(
+        """() => {
+          const cut = [];
+          for (const cell of document.querySelectorAll('#result_list td')) {
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let node; (node = walker.nextNode());) {
+              for (const match of node.textContent.matchAll(/[^\\s-]+/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                if (tops.size > 1) cut.push(match[0]);
+              }
+            }
+          }
+          return cut;
+        }"""
+    )
+
+
+def test_on_a_phone_each_question_takes_the_width_of_the_screen(
+    new_tab, live_server, queue, journal
+):
+    page = signed_in(
+        new_tab(phone=True, locale="ar"), live_server, UserFactory(groups=["Moderators"])
+    )
+    page.goto(live_server.url + reverse("admin:questions_question_changelist"))
+    journal.step(page, "the queue on a phone, in Arabic")
+    title = page.locator(".hlm-queue__title").first
+    width = title.evaluate("e => e.getBoundingClientRect().width")
+    assert width > 0.7 * PHONE["viewport"]["width"], width
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert cut_words(page) == []
 
 
 def test_the_keyboard_approves_skips_and_rejects_with_a_prepared_note(
