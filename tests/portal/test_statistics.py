@@ -21,6 +21,7 @@ from questions import tallies
 from questions.models import QuestionState as S
 from questions.moderation import reject_question
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
+from tests.redis_server import redis_url  # noqa: F401 - the configured Redis, or one of its own
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -28,8 +29,10 @@ BASE = datetime(2026, 3, 2, 10, tzinfo=PARIS)
 
 
 @pytest.fixture(autouse=True)
-def no_plays_waiting_in_redis():
-    """Plays left in Redis by another test would be flushed into this one's counters."""
+def no_plays_waiting_in_redis(redis_url, settings):  # noqa: F811
+    """Plays are counted in a real Redis (the configured one, or the tests' own on the embedded
+    defaults); plays left there by another test would be flushed into this one's counters."""
+    settings.REDIS_URL = redis_url
     redis_client = play_buffer.client()
     keys = [play_buffer.pending_key(), *redis_client.scan_iter(play_buffer.batch_prefix() + "*")]
     redis_client.delete(*keys)
