@@ -56,6 +56,7 @@ def staff_recording(request: HttpRequest, slug: str) -> HttpResponse:
     a timeline beside the video."""
     event = recording_event(slug)
     video = selectors.recording_for_staff(event)
+    chapters = list(video.chapters.all()) if video else []
     return render(
         request,
         "media_pipeline/staff_recording.html",
@@ -63,7 +64,8 @@ def staff_recording(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "video": video,
             "controls": workflow.controls(video, request.user, event=event),
-            "chapters": list(video.chapters.all()) if video else [],
+            "chapters": chapters,
+            "chapters_to_publish": any(c.published_at is None for c in chapters),
             "can_publish_chapters": request.user.has_perm(workflow.PUBLISHER),
             "caption_form": CaptionForm(),
             "upload_url": reverse("media_pipeline:upload_create"),

@@ -147,6 +147,8 @@ def test_a_chapter_is_set_from_the_playhead_nudged_saved_and_published(
     desktop.wait_for_url("**/recording/#chapters")
     expect(desktop.locator("#chapters .hlm-staff-message")).to_contain_text("2 questions")
     journal.step(desktop, "chapters published")
+    expect(desktop.locator("#chapters-published")).to_be_visible()
+    expect(desktop.locator("#chapters-publish")).to_have_count(0)  # nothing left to publish
     assert set(Question.objects.filter(event=event).values_list("state", flat=True)) == {
         QuestionState.ANSWERED
     }

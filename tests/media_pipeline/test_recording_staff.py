@@ -230,7 +230,9 @@ def test_publishing_the_chapters_from_the_page_answers_the_questions(client, sta
         question.refresh_from_db()
         assert question.state == S.ANSWERED
     assert not RecordingChapter.objects.filter(published_at__isnull=True).exists()
-    assert response.content.decode().count("fr-badge--success") >= 2
+    html = response.content.decode()
+    assert html.count("fr-badge--success") >= 2
+    assert 'id="chapters-published"' in html and 'id="chapters-publish"' not in html
 
 
 def test_a_question_put_on_stage_after_processing_gets_its_chapter_on_demand(client, staff):
