@@ -26,21 +26,7 @@
   var current = 0; // the cue the keyboard shortcuts act on
   var track = null;
 
-  /* The adaptive stream through hls.js (seeks anywhere, whatever the storage answers to Range
-     requests), the MP4 otherwise. */
-  function attachSource() {
-    var useMp4 = function () { video.src = video.dataset.mp4Src; };
-    if (video.dataset.hlsSrc && window.Hls && window.Hls.isSupported()) {
-      var hls = new window.Hls({ capLevelToPlayerSize: true });
-      hls.on(window.Hls.Events.ERROR, function (event, details) {
-        if (details.fatal) { hls.destroy(); useMp4(); }
-      });
-      hls.loadSource(video.dataset.hlsSrc);
-      hls.attachMedia(video);
-    } else {
-      useMp4();
-    }
-  }
+  function attachSource() { window.hlmAttachSource(video); }  // staff_source.js
 
   // --- Small helpers ------------------------------------------------------------------------
 

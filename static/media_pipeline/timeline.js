@@ -17,21 +17,7 @@
   var CLOCK = /^(?:(\d{1,2}):)??(?:(\d{1,3}):)?(\d{1,5}(?:[.,]\d{1,3})?)$/;
   var STEPS = { ArrowUp: 1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
 
-  /* The adaptive stream through hls.js (seeks anywhere, whatever the storage answers to Range
-     requests), the MP4 otherwise: the same choice as the caption editor's. */
-  function attachSource() {
-    var useMp4 = function () { video.src = video.dataset.mp4Src; };
-    if (video.dataset.hlsSrc && window.Hls && window.Hls.isSupported()) {
-      var hls = new window.Hls({ capLevelToPlayerSize: true });
-      hls.on(window.Hls.Events.ERROR, function (event, details) {
-        if (details.fatal) { hls.destroy(); useMp4(); }
-      });
-      hls.loadSource(video.dataset.hlsSrc);
-      hls.attachMedia(video);
-    } else {
-      useMp4();
-    }
-  }
+  function attachSource() { window.hlmAttachSource(video); }  // staff_source.js
 
   function pad(number) { return (number < 10 ? "0" : "") + number; }
 
