@@ -1,8 +1,9 @@
 """The caption editor in Chromium: a speech draft is loaded, a cue is edited with the keyboard
 (text, end time nudged with the arrow keys, Ctrl+S), saved and still there after a reload; the
-exported WebVTT is read back by webvtt-py; work done after the session expired is kept in the
-browser and restored after the next login; axe-core finds nothing in French and Arabic, on a
-laptop and on a phone (screenshots under $HLM_SHOTS_DIR when set)."""
+exported WebVTT and SubRip are read back by webvtt-py, and an imported SubRip file is saved; work
+done after the session expired is kept in the browser and restored after the next login; axe-core
+finds nothing in French and Arabic, on a laptop and on a phone (screenshots under $HLM_SHOTS_DIR
+when set)."""
 
 import io
 import os
@@ -121,6 +122,47 @@ def test_a_draft_is_edited_with_the_keyboard_saved_reloaded_and_exported(
     expect(desktop.locator("#editor-status")).to_have_text("Enregistré et marqué comme relu.")
     caption.refresh_from_db()
     assert caption.is_reviewed
+
+
+SRT_IMPORT = (
+    "1\n00:00:00,300 --> 00:00:01,500\nLe ministre a répondu\naux questions\n\n"
+    "2\n00:00:01,800 --> 00:00:02,900\nsur les élections\n"
+)
+
+
+def test_subrip_is_exported_for_a_parser_and_imported_then_saved(
+    desktop, live_server, drafted, tmp_path
+):
+    sign_in_as_staff(desktop, live_server)
+    desktop.goto(editor(live_server, drafted))
+    expect(desktop.locator("#cue-list > li")).to_have_count(2)
+    with desktop.expect_download() as download:
+        desktop.locator("#editor-export-srt").click()
+    assert download.value.suggested_filename == "captions-fr.srt"
+    exported = tmp_path / "exported.srt"
+    download.value.save_as(exported)
+    parsed = webvtt.from_srt(str(exported))
+    assert [(c.start, c.end, c.text) for c in parsed] == [
+        ("00:00:00.200", "00:00:01.400", "the minister answered"),
+        ("00:00:01.600", "00:00:02.800", "questions about the election"),
+    ]
+
+    imported = tmp_path / "sous-titres.srt"
+    imported.write_text(SRT_IMPORT, encoding="utf-8")
+    desktop.locator("#editor-import").set_input_files(imported)
+    expect(desktop.locator("#editor-status")).to_contain_text("2")
+    expect(first_cue(desktop).locator("[data-role=text]")).to_have_value(
+        "Le ministre a répondu\naux questions"
+    )
+    expect(first_cue(desktop).locator("[data-role=start]")).to_have_value("00:00.300")
+    assert Caption.objects.get(video=drafted).cues.first().text == "the minister answered"
+    desktop.keyboard.press("Control+S")
+    expect(desktop.locator("#editor-status")).to_have_text("Enregistré.")
+    stored = list(Caption.objects.get(video=drafted).cues.values_list("start", "end", "text"))
+    assert stored == [
+        (0.3, 1.5, "Le ministre a répondu\naux questions"),
+        (1.8, 2.9, "sur les élections"),
+    ]
 
 
 def test_work_done_after_the_session_expired_is_restored_after_the_next_login(
