@@ -212,6 +212,11 @@ def test_warnings_split_merge_add_and_delete(desktop, live_server, drafted):
     expect(desktop.locator("#cue-list > li").nth(1).locator("[data-role=start]")).to_have_value(
         "00:01.500"
     )
+    second = desktop.locator("#cue-list > li").nth(1)
+    second.locator("[data-role=text]").focus()
+    seek(desktop, 1.7)
+    desktop.keyboard.press("Alt+BracketLeft")  # the focused cue starts at the playhead
+    expect(second.locator("[data-role=start]")).to_have_value("00:01.700")
     seek(desktop, 2.9)
     desktop.keyboard.press("Alt+N")
     expect(desktop.locator("#cue-list > li")).to_have_count(3)
