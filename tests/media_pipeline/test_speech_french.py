@@ -3,11 +3,14 @@ on French speech espeak-ng reads for the test (a robotic voice: words chosen tha
 
 import io
 import re
+import subprocess
 
 import pytest
 import webvtt
 from django.test import override_settings
+from django.utils import translation
 
+from media_pipeline.exceptions import SpeechFailed
 from media_pipeline.speech import engine_name, supports
 from media_pipeline.speech.draft import draft_captions
 from media_pipeline.speech.packaged_model import MODEL_BIN_SIZE, whisper_base_folder
@@ -76,6 +79,21 @@ def test_the_french_draft_is_webvtt_that_a_parser_reads_and_progress_reaches_100
     assert [c.text.replace("\n", " ") for c in parsed] == [cue.text for cue in result.cues]
     assert progress == sorted(progress) and progress[-1] == 100.0
     assert result.engine == "faster-whisper (whisper-base)" and result.language == "fr"
+
+
+@pytest.mark.parametrize("sound", ["sine=frequency=440:duration=6", "anoisesrc=d=6:c=pink:a=0.3"])
+def test_a_tone_or_noise_gets_no_invented_words(tmp_path, sound):
+    """Whisper invents text on sounds without speech (in French, famously "Sous-titres réalisés
+    par..."); the voice activity detector leaves it nothing to hear, so the job fails with a
+    reason instead of drafting captions nobody said."""
+    clip = tmp_path / "no-speech.mp4"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:d=6"]
+        + ["-f", "lavfi", "-i", sound, "-c:v", "libx264", "-c:a", "aac", "-shortest", str(clip)],
+        check=True,
+    )
+    with translation.override("en"), pytest.raises(SpeechFailed, match="No speech was recognised"):
+        draft_captions(source=clip, language="fr", on_progress=lambda _: None)
 
 
 def test_the_packaged_model_is_joined_once_and_a_damaged_copy_is_rebuilt(tmp_path):
