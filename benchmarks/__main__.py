@@ -14,9 +14,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ["pages", "admin", "burst", "reach", "live", "upload", "transcode", "speech", "outbox"]
+SECTIONS = [
+    "pages",
+    "cpu",
+    "admin",
+    "burst",
+    "reach",
+    "live",
+    "upload",
+    "transcode",
+    "speech",
+    "outbox",
+]
 # Sections that read the seeded questions (100,000 rows take a minute to insert).
-NEEDS_DATA = {"pages", "admin", "burst", "reach", "upload", "transcode"}
+NEEDS_DATA = {"pages", "cpu", "admin", "burst", "reach", "upload", "transcode"}
 
 
 def parse_args() -> argparse.Namespace:
@@ -115,6 +126,10 @@ def main() -> int:
             f"{seed.ADMIN_QUESTIONS:,} questions (bulk insert, {time.monotonic() - seeded:.0f} s), "
             f"Redis db `{os.environ['REDIS_URL'].rsplit('/', 1)[-1]}` flushed (cache and broker)."
         )
+    if "cpu" in wanted:  # in this process, before any server shares the cores
+        from benchmarks import cpu
+
+        run_section(bench_report, "CPU time per request", cpu.run, data)
     server_log = Path(os.environ["HLM_VAR_DIR"]) / "gunicorn.log"
     if {"pages", "admin", "burst", "reach", "live"} & set(wanted):
         with servers.gunicorn(args.port, dict(os.environ), args.workers, server_log) as server:

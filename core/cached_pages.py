@@ -55,8 +55,10 @@ def is_cached_render(request: HttpRequest) -> bool:
 
 
 def fragment_version(request: HttpRequest) -> str:
-    """For a part of a cached page that is the same for every visitor (a blank form): what it
-    depends on besides its own identity (language, release, generations); "" otherwise."""
+    """For a part of a cached page that is the same for every visitor and changes only with the
+    "site" generation (a blank form: an event or theme edited): what it depends on besides its
+    own identity (language, release, site generation); "" otherwise. A support, which bumps only
+    its event's generation, does not make the form render again."""
     return getattr(request, "page_cache_version", "") if is_cached_render(request) else ""
 
 
@@ -110,8 +112,8 @@ def normalise_query(request: HttpRequest, params: Iterable[str]) -> str:
 
 def entry_key(request: HttpRequest, query: str, scopes: Iterable[str]) -> str:
     parts = [request.path, query, translation.get_language() or "", release()]
-    parts += generations(scopes)
-    request.page_cache_version = "-".join(parts[2:])  # language, release, generations
+    parts += generations(scopes)  # "site" first
+    request.page_cache_version = "-".join(parts[2:5])  # language, release, site generation
     return ENTRY_KEY.format(digest=hashlib.sha256("\n".join(parts).encode()).hexdigest())
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from core.cached_pages import changes_at, public_page
 from events.selectors import next_event_change, next_events
 from portal.health import may_see_deep_check, run_checks
+from questions.cards import question_cards
 from questions.selectors import latest_answered_questions
 from questions.tokens import confirmation_link_hours, make_form_started
 
@@ -26,7 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "upcoming_events": next_events(limit=3),
-            "answered_questions": latest_answered_questions(limit=4),
+            "answered_questions": question_cards(
+                latest_answered_questions(limit=4), show_event=True
+            ),
         },
     )
 

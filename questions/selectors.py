@@ -16,6 +16,19 @@ from questions.workflow import MERGE_TARGET_STATES, PUBLIC_STATES
 SORT_SUPPORTS = "supports"
 SORT_NEWEST = "newest"
 SORTS = (SORT_SUPPORTS, SORT_NEWEST)
+# What a question card shows (questions.cards): an event page reads only these columns.
+CARD_FIELDS = (
+    "public_id",
+    "slug",
+    "title",
+    "language",
+    "text",
+    "display_name",
+    "state",
+    "support_count",
+    "event_id",
+    "theme",
+)
 
 
 def public_questions() -> QuerySet[Question]:
@@ -28,7 +41,13 @@ def public_questions_for_event(*, event: Event, sort: str = SORT_SUPPORTS) -> Qu
         if sort == SORT_SUPPORTS
         else ("-approved_at", "-pk")
     )
-    return Question.objects.public().filter(event=event).select_related("theme").order_by(*ordering)
+    return (
+        Question.objects.public()
+        .filter(event=event)
+        .select_related("theme")
+        .only(*CARD_FIELDS)
+        .order_by(*ordering)
+    )
 
 
 def public_question(*, public_id: str) -> Question:

@@ -22,6 +22,7 @@ from core.page_cache import event_moments, event_scope, question_scope
 from events.models import Event
 from events.selectors import public_event
 from questions import selectors, services, spoken, support_views, supports, workflow
+from questions.cards import question_cards, state_badge
 from questions.exceptions import DuplicateSubmission, QuestionError
 from questions.forms import QuestionForm, ResendConfirmationForm, SearchForm, SupportForm
 from questions.live.state import page_state_if_live
@@ -107,6 +108,7 @@ def event_context(request: HttpRequest, event: Event, form: QuestionForm | None)
         "themes": list(event.themes.all()),
         "form": form,
         "page": page,
+        "cards": question_cards(page.object_list),
         "sort": sort,
         "questions_open": form is not None,
         # The blank form is the same for every visitor: rendered once per event and version.
@@ -223,6 +225,7 @@ def question_detail(request: HttpRequest, public_id: str, slug: str) -> HttpResp
         "questions/detail.html",
         {
             "question": question,
+            "badge": state_badge(question),
             "event": question.event,
             "video": video or (chapter and chapter.recording),
             "chapter": chapter,
@@ -279,7 +282,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "results": [(question, moments.get(question.pk)) for question in page.object_list],
+            "cards": question_cards(page.object_list, show_event=True, moments=moments),
             "query_string": query_string.urlencode(),
         },
     )

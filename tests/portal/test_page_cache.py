@@ -290,6 +290,29 @@ def test_a_miss_reuses_the_blank_question_form_of_the_event(client, question):
     assert 'id="question-form"' in html and 'name="submission_token"' in html
 
 
+def test_a_support_does_not_render_the_event_form_again_but_a_theme_edit_does(
+    client, after_commit, question
+):
+    """The blank form depends on the event and its themes ("site"), not on support counts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = event_url(question)
+    with CaptureQueriesContext(connection) as first:
+        page(client, url)
+    after_commit(supports.support_question, question=question, browser_key="b1")
+    with CaptureQueriesContext(connection) as after_support:
+        html = page(client, url)
+    assert "1 soutien" in html and 'id="question-form"' in html
+    assert len(after_support) == len(first) - 1  # no theme query: the form is reused
+    theme = Theme.objects.get(pk=question.theme.pk)
+    theme.name = "Diplomatie climatique"
+    after_commit(admin.site._registry[Theme].save_model, admin_request(), theme, None, True)
+    html = page(client, url)
+    form = html[html.index('id="question-form"') :]
+    assert "Diplomatie climatique" in form
+
+
 def test_a_cached_event_page_expires_when_its_questions_close(client):
     import time
     from datetime import timedelta
