@@ -8,6 +8,8 @@ from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Theme
@@ -23,8 +25,27 @@ class DsfrSubmit(Submit):
     field_classes = "fr-btn"
 
 
+class OfferedThemeField(forms.ModelChoiceField):
+    """The event's themes: a submitted one is looked up among those the event was read with
+    (`offered`, prefetched), not with a query of its own."""
+
+    offered: dict[str, Theme] | None = None
+
+    def to_python(self, value):
+        if self.offered is None or value in self.empty_values:
+            return super().to_python(value)
+        key = str(value.pk if isinstance(value, Theme) else value)
+        if key not in self.offered:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return self.offered[key]
+
+
 class QuestionForm(forms.Form):
-    theme = forms.ModelChoiceField(
+    theme = OfferedThemeField(
         label=_("Theme"), queryset=Theme.objects.none(), empty_label=_("Choose a theme")
     )
     title = forms.CharField(
@@ -80,9 +101,12 @@ class QuestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["theme"].queryset = event.themes.all()
-        self.helper = self.build_helper()
+        if self.is_bound:  # the event's themes, prefetched by the view: no query to check one
+            self.fields["theme"].offered = {str(theme.pk): theme for theme in event.themes.all()}
 
-    def build_helper(self) -> FormHelper:
+    @cached_property
+    def helper(self) -> FormHelper:
+        """crispy's layout, built only when the form is shown (not for a valid submission)."""
         helper = FormHelper()
         helper.form_id = "question-form"
         helper.form_method = "post"

@@ -203,6 +203,8 @@ def test_the_big_screen_is_public_and_has_no_staff_link(client, event):
     assert "<svg" in html and "Visible au fond de la salle" in html
     assert "/admin" not in html and "staff/" not in html
     assert "<script>" not in html  # CSP: one static script file, nothing inline
+    # The portal's DSFR subset, not the whole 1.1 MB design system.
+    assert "css/dsfr-portal" in html and "dsfr.min.css" not in html
 
 
 def test_live_moderation_approves_or_rejects_from_the_short_queue(client, event, moderator):

@@ -382,3 +382,26 @@ def test_the_confirmation_email_is_in_the_language_of_the_page(client, event, la
     assert f"/{language}/questions/confirm/" in message.body_text
     assert f'lang="{language}"' in message.body_html
     assert ('dir="rtl"' in message.body_html) == (language == "ar")
+
+
+def test_a_theme_of_another_event_is_refused_and_nothing_is_stored(client, event):
+    other = EventFactory()
+    data = question_data(event, theme=other.themes.first().pk)
+    response = client.post(event_url(event), data)
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not Question.objects.exists() and not OutboundEmail.objects.exists()
+
+
+def test_a_submission_reads_the_event_and_its_themes_once(
+    client, event, django_assert_max_num_queries
+):
+    """The submitted theme is checked among the themes read with the event, not by a query of
+    its own: the event, its themes, the duplicate and e-mail checks, the two rows."""
+    data = question_data(event)
+    with django_assert_max_num_queries(9) as queries:  # savepoints included
+        response = client.post(event_url(event), data)
+    assert response.status_code == 302
+    theme_reads = [q["sql"] for q in queries.captured_queries if 'FROM "events_theme"' in q["sql"]]
+    assert len(theme_reads) == 1
+    assert Question.objects.count() == 1 and OutboundEmail.objects.count() == 1
