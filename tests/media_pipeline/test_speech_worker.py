@@ -14,7 +14,7 @@ from media_pipeline.models import Caption, SpeechJob
 from media_pipeline.services import speech
 from media_pipeline.workflow import SpeechState
 from portal.celery import app
-from tests.media_pipeline.spoken import ready_spoken_video
+from tests.media_pipeline.spoken import FRENCH_SENTENCES, FRENCH_VOICE, ready_spoken_video
 from tests.media_pipeline.test_worker import processes_in_session, wait_for
 from tests.worker import ROOT, running_worker, worker_command
 
@@ -55,6 +55,28 @@ def test_the_speech_queue_has_its_own_worker_and_reports_progress(
     assert job.state == SpeechState.DONE, job.error_reason
     assert any(0 < value < 100 for value in seen)  # progress was written while it ran
     assert Caption.objects.get(video=video, language="en").automatic
+
+
+def test_a_french_answer_is_drafted_by_whisper_in_the_speech_worker(
+    selected_question, tmp_path, worker_env
+):
+    video, _said = ready_spoken_video(
+        selected_question, tmp_path, sentences=FRENCH_SENTENCES, language="fr", voice=FRENCH_VOICE
+    )
+    app.control.purge()
+    with running_worker(queues="default,speech", env=worker_env, log_name="speech-fr.log"):
+        speech.queue_speech_draft(video)
+
+        def finished():
+            job = SpeechJob.objects.get(video=video)
+            return job.state in (SpeechState.DONE, SpeechState.FAILED) and job
+
+        job = wait_for(finished, 180, "the French draft")
+    assert job.state == SpeechState.DONE, job.error_reason
+    assert job.engine == "faster-whisper (whisper-base)"
+    caption = Caption.objects.get(video=video, language="fr")
+    assert caption.automatic and not caption.is_reviewed
+    assert "ministre" in " ".join(cue.text.lower() for cue in caption.cues.all())
 
 
 def test_a_worker_killed_mid_recognition_is_recovered_by_the_sweeper(
