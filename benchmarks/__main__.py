@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = [
     "pages",
     "cpu",
+    "api",
     "admin",
     "burst",
     "reach",
@@ -27,7 +28,7 @@ SECTIONS = [
     "outbox",
 ]
 # Sections that read the seeded questions (100,000 rows take a minute to insert).
-NEEDS_DATA = {"pages", "cpu", "admin", "burst", "reach", "upload", "transcode"}
+NEEDS_DATA = {"pages", "cpu", "api", "admin", "burst", "reach", "upload", "transcode"}
 
 
 def parse_args() -> argparse.Namespace:
@@ -131,7 +132,7 @@ def main() -> int:
 
         run_section(bench_report, "CPU time per request", cpu.run, data)
     server_log = Path(os.environ["HLM_VAR_DIR"]) / "gunicorn.log"
-    if {"pages", "admin", "burst", "reach", "live"} & set(wanted):
+    if {"pages", "api", "admin", "burst", "reach", "live"} & set(wanted):
         with servers.gunicorn(args.port, dict(os.environ), args.workers, server_log) as server:
             if "pages" in wanted:
                 run_section(
@@ -146,6 +147,18 @@ def main() -> int:
                 from benchmarks import weight
 
                 run_section(bench_report, "Page weight", weight.run, server.base, data)
+            if "api" in wanted:
+                from benchmarks import api
+
+                run_section(
+                    bench_report,
+                    "Open-data API",
+                    api.run,
+                    server.base,
+                    data,
+                    seconds=args.seconds,
+                    workers=args.workers,
+                )
             if "admin" in wanted:
                 run_section(bench_report, "Admin question list", admin.run, server.base, data)
             if "burst" in wanted:

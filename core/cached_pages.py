@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 ENTRY_KEY = "pages:entry:{digest}"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 ScopesFor = Callable[[dict], Iterable[str]]
+# Headers a view sets that are part of what it answers (the API's next page, CORS): stored
+# with the entry and given again on every hit.
+KEPT_HEADERS = ("Link", "Access-Control-Allow-Origin")
 
 
 @cache
@@ -143,6 +146,7 @@ def make_entry(response: HttpResponse) -> dict:
         "type": response["Content-Type"],
         "etag": f'W/"{hashlib.blake2b(body, digest_size=10).hexdigest()}"',
         "modified": int(time.time()),
+        "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
     }
 
 
@@ -158,6 +162,8 @@ def preferred_encoding(request: HttpRequest, entry: dict) -> str:
 
 
 def public_headers(response: HttpResponse, entry: dict) -> HttpResponse:
+    for name, value in entry.get("headers", {}).items():
+        response[name] = value
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["modified"])
     patch_vary_headers(response, ["Accept-Encoding"])

@@ -1,12 +1,15 @@
 """An event's texts in six languages, French where a translation is missing (and marked so)."""
 
 import re
+from xml.etree import ElementTree
 
 import icalendar
 import pytest
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from portal.reach.share import OG_LOCALES
 from tests.factories import EventFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,15 +94,27 @@ def test_calendars_use_the_page_language(client, event, language):
         assert vevent["url"].startswith(f"http://127.0.0.1:8000/{language}/events/lille/")
 
 
-@pytest.mark.parametrize("language", ["fr", "en", "ar", "zh-hans"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_share_card_and_feed_titles_use_the_page_language(client, event, language):
+    """In each of the six languages: the event page's share card (Open Graph and Twitter) and its
+    RSS and Atom feeds carry the title in that language (French where there is none)."""
+    title = TITLES.get(language, "L'Europe face aux crises")
     html = client.get(f"/{language}/events/lille/").content.decode()
-    title = TITLES.get(language, "L&#x27;Europe face aux crises")
-    assert f'<meta property="og:title" content="{title}">' in html
-    feed = client.get(f"/{language}/feeds/events/lille/answers.rss").content.decode()
-    assert TITLES.get(language, "L'Europe face aux crises").replace("'", "&#x27;") in feed or (
-        TITLES.get(language, "L'Europe face aux crises") in feed
+    escaped = title.replace("'", "&#x27;")
+    assert f'<meta property="og:title" content="{escaped}">' in html
+    assert f'<meta name="twitter:title" content="{escaped}">' in html
+    assert f'<meta property="og:locale" content="{OG_LOCALES[language]}">' in html
+    with translation.override(language):
+        feed_title = _("Video answers — %(event)s") % {"event": title}
+    if language not in ("fr", "en"):
+        assert feed_title != f"Video answers — {title}"  # the words are translated too
+    rss = ElementTree.fromstring(client.get(f"/{language}/feeds/events/lille/answers.rss").content)
+    assert rss.findtext("channel/title") == feed_title
+    assert rss.findtext("channel/language") == language
+    atom = ElementTree.fromstring(
+        client.get(f"/{language}/feeds/events/lille/answers.atom").content
     )
+    assert atom.findtext("{http://www.w3.org/2005/Atom}title") == feed_title
 
 
 def test_an_email_names_the_event_in_the_citizens_language(event):

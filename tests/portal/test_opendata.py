@@ -19,6 +19,7 @@ from portal.opendata.columns import COLUMN_NAMES
 from portal.opendata.dumps import DUMPS_KEPT, csv_row, export_dumps
 from portal.opendata.models import OpenDataDump
 from questions.models import QuestionState
+from questions.moderation import approve_question
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory
 from tests.portal.answers import publish_answer
 
@@ -311,3 +312,27 @@ def test_records_of_an_answer_whose_video_is_not_published_show_no_answer(client
         record["published_at"] is None
         or record["published_at"] < (timezone.now() + timedelta(days=1)).isoformat()
     )
+
+
+def test_api_pages_are_served_from_the_page_cache_with_an_etag(
+    client, dataset, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    url = f"{API}?limit=1&event=lyon"
+    first = client.get(url)
+    # Read again: from the page cache (no query), with the next link and CORS of the first.
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Link"] == first["Link"] and again["Access-Control-Allow-Origin"] == "*"
+    assert again["ETag"]
+    with django_assert_num_queries(0):
+        unchanged = client.get(url, headers={"if-none-match": again["ETag"]})
+    assert unchanged.status_code == 304
+    # A question approved since: the cached pages are stale, the API answers afresh.
+    every = f"{API}?event=lyon"
+    before = len(client.get(every).json()["results"])
+    new = QuestionFactory(event=dataset["approved"].event, state=QuestionState.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_question(question=new, actor=None)
+    after = [record["id"] for record in client.get(every).json()["results"]]
+    assert len(after) == before + 1 and new.public_id in after

@@ -1,7 +1,8 @@
 """The figures of the statistics page. Each is a Figure (title, columns, rows): the page shows it
 as a table beside its chart, and the same object becomes the chart's SVG and its CSV file.
 
-Questions (figures/questions.py): one GROUP BY per figure over the questions of the period.
+Questions (figures/questions.py): sums over the stored daily tallies (questions.tallies, kept by
+the workflow services) and medians over the stored per-question delays, never over the questions.
 Reach (figures/reach.py): sums over the daily counter tables, never over events.
 """
 

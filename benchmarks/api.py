@@ -1,0 +1,92 @@
+"""The open-data API (/api/v1/questions/) under the public pages' load method (benchmarks/pages):
+list pages with filters and a cursor, each next to the trivial view, from the page cache (hit)
+and rendered for each request (miss)."""
+
+from urllib.parse import urlsplit
+
+import requests
+from django.urls import reverse
+
+from benchmarks.load import LoadResult
+from benchmarks.pages import (
+    CONNECTIONS,
+    MISS_HEADERS,
+    P99_RATIO_TARGET,
+    RATIO_TARGET,
+    WARMUP_SECONDS,
+    measure,
+    row,
+)
+from benchmarks.report import Section
+from benchmarks.seed import BenchData
+from questions.models import Question
+
+TRIVIAL = "/bench/trivial/"
+
+
+def api_paths(base: str, data: BenchData) -> list[tuple[str, str]]:
+    """(name, path); an empty path when there is no second page to ask for."""
+    api = reverse("opendata:api_questions")
+    event, theme = data.event.slug, data.event.themes.order_by("pk").first().slug
+    first_page = requests.get(f"{base}{api}?event={event}&limit=50", timeout=30).json()
+    next_url = urlsplit(first_page["next"] or "")
+    second = f"{next_url.path}?{next_url.query}" if next_url.path else ""  # on SITE_URL
+    record = Question.objects.filter(event=data.event).order_by("pk").first()
+    return [
+        ("API list, 50 records", f"{api}?limit=50"),
+        ("API list, event + theme + state", f"{api}?event={event}&theme={theme}&state=approved"),
+        ("API list, event, page 2 (cursor)", second),
+        ("API list, published since, 100", f"{api}?published_since=2020-01-01&limit=100"),
+        ("API record", reverse("opendata:api_question", kwargs={"public_id": record.public_id})),
+    ]
+
+
+def run(base: str, data: BenchData, *, seconds: int, workers: int) -> Section:
+    section = Section(
+        title="Open-data API",
+        method=(
+            f"As the public pages: wrk, 2 threads, {CONNECTIONS} connections, {seconds} s per "
+            f"measurement after a {WARMUP_SECONDS} s warm-up, `Accept-Encoding: gzip`, gunicorn "
+            f"({workers} gthread workers × 4 threads), each measurement right after the trivial "
+            "view. *hit*: the JSON from the page cache (the API is served like the public pages: "
+            "one Redis read, ETag, gzip/Brotli); *miss*: rendered for each request (a session "
+            "cookie makes the portal skip the cache; the session lookup adds one query). The "
+            "200 public questions of the benchmark event among 100,000 questions."
+        ),
+        headers=[
+            "request",
+            "kind",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "trivial req/s",
+            "ratio",
+            "p99 / trivial p99",
+        ],
+    )
+    for name, path in api_paths(base, data):
+        if not path:
+            section.notes.append(f"Not measured: {name}: the event has no second page.")
+            continue
+        response = requests.get(base + path, timeout=30)
+        if response.status_code != 200:
+            section.notes.append(f"Not measured: {name}: {path} answered {response.status_code}.")
+            continue
+        trivial: LoadResult = measure(base, TRIVIAL, seconds)
+        hit = measure(base, path, seconds)
+        trivial_again = measure(base, TRIVIAL, seconds)
+        miss = measure(base, path, seconds, headers=MISS_HEADERS)
+        section.rows.append(row(name, "hit", path, hit, trivial))
+        section.rows.append(row(name, "miss", path, miss, trivial_again))
+        for result in (trivial, hit, trivial_again, miss):
+            if not result.ok:
+                section.notes.append(f"{result.url}: {result.errors} errors during the run.")
+        section.check(
+            f"{name} (hit): ≥ {RATIO_TARGET:.0%} of the trivial view's req/s",
+            hit.requests_per_second / trivial.requests_per_second >= RATIO_TARGET,
+        )
+        section.check(
+            f"{name} (hit): p99 ≤ {P99_RATIO_TARGET} × the trivial view's p99",
+            hit.p99_ms <= P99_RATIO_TARGET * trivial.p99_ms,
+        )
+    return section
