@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.models import Event, Theme
 from questions.models import PUBLIC_STATES, Question
 
 DEFAULT_LIMIT = 50
@@ -66,10 +67,15 @@ class RecordFilterForm(forms.Form):
     def apply(self, questions: QuerySet[Question]) -> QuerySet[Question]:
         """The filters and the cursor (valid form only); the page size is the caller's."""
         data = self.cleaned_data
+        # The event's and theme's ids, looked up first, not a join on their slugs: given an id,
+        # PostgreSQL knows how many questions it has (a join makes it assume the average and,
+        # for a small event, walk the whole table in id order: 100 ms at 100,000 questions).
         if data["event"]:
-            questions = questions.filter(event__slug=data["event"])
+            ids = list(Event.objects.filter(slug=data["event"]).values_list("pk", flat=True))
+            questions = questions.filter(event_id__in=ids)
         if data["theme"]:
-            questions = questions.filter(theme__slug=data["theme"])
+            ids = list(Theme.objects.filter(slug=data["theme"]).values_list("pk", flat=True))
+            questions = questions.filter(theme_id__in=ids)
         if data["state"]:
             questions = questions.filter(state=data["state"])
         if data["published_since"]:
