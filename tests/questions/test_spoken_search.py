@@ -46,6 +46,12 @@ def test_a_word_said_in_an_answer_finds_the_question_and_the_moment(client, answ
     assert "Nos ambassades accueillent les étudiants étrangers." in html
 
 
+def test_french_stemming_finds_a_spoken_plural_from_the_singular(client, answered):
+    question, _video = answered
+    html = search(client, "ambassade etudiant")  # said: "ambassades", "étudiants"
+    assert f'href="{question.get_absolute_url()}#t=134"' in html
+
+
 def test_the_transcript_finds_the_question_too_without_a_moment(client, answered):
     question, _video = answered
     html = search(client, "jeunesse")
