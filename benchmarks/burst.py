@@ -1,7 +1,6 @@
 """A burst of 10,000 question submissions in 60 s: every accepted question is stored, once."""
 
 import os
-import re
 import threading
 import time
 import uuid
@@ -24,13 +23,13 @@ SUBMISSIONS = 10_000
 SECONDS = 60
 CLIENTS = 64
 GIVE_UP_AFTER = 600  # seconds: the burst stops sending by then whatever happens
-FORM_STARTED = re.compile(r'name="form_started" value="([^"]+)"')
 
 
 class Burst:
     def __init__(self, base: str, data: BenchData) -> None:
         with translation.override("fr"):
             self.url = base + reverse("events:detail", kwargs={"slug": data.burst_event.slug})
+        self.tokens_url = base + reverse("form_tokens")
         self.event = data.burst_event
         self.theme_id = data.burst_event.themes.first().pk
         self.lock = threading.Lock()
@@ -40,16 +39,20 @@ class Burst:
         self.local = threading.local()
 
     def prepare(self) -> None:
-        """One visit gives the CSRF cookie and a signed form timestamp, shared by all clients."""
-        page = requests.get(self.url, timeout=60)
-        page.raise_for_status()
-        self.csrf = page.cookies["csrftoken"]
-        self.form_started = FORM_STARTED.search(page.text).group(1)
+        """One visit, as a browser makes it: the (cached) page, then what forms.js asks for when
+        the form is first focused: the CSRF cookie and token and a signed form timestamp, shared
+        by all clients."""
+        requests.get(self.url, timeout=60).raise_for_status()
+        tokens = requests.get(self.tokens_url, headers={"Accept": "application/json"}, timeout=60)
+        tokens.raise_for_status()
+        self.csrf_cookie = tokens.cookies["csrftoken"]
+        self.csrf = tokens.json()["csrf"]
+        self.form_started = tokens.json()["form_started"]
 
     def session(self) -> requests.Session:
         if not hasattr(self.local, "session"):
             self.local.session = requests.Session()
-            self.local.session.cookies.set("csrftoken", self.csrf)
+            self.local.session.cookies.set("csrftoken", self.csrf_cookie)
         return self.local.session
 
     def submit(self, index: int) -> str:

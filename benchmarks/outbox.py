@@ -71,6 +71,8 @@ def run() -> Section:
         ),
         headers=["sweep", "e-mails sent", "wall time s", "e-mails/s"],
     )
+    # E-mails the earlier sections left waiting (their citizens' confirmations) are sent too.
+    earlier = outbox.pending().count()
     seed_backlog(BACKLOG)
     port = free_port()
     sink = smtp_sink(port)
@@ -104,14 +106,15 @@ def run() -> Section:
     per_minute = min(batch, rate * 60)
     minutes = math.ceil(BACKLOG / per_minute)
     section.notes.append(
-        f"{sent_total:,} of {BACKLOG:,} sent at {rate:.0f} e-mails/s: the catch-up rate is "
+        f"{sent_total:,} of {BACKLOG + earlier:,} waiting ({earlier:,} left by the sections "
+        f"before) sent at {rate:.0f} e-mails/s: the catch-up rate is "
         f"about {per_minute:,.0f} e-mails a minute (`OUTBOX_SWEEP_BATCH` per minute, or what "
         f"the server takes when slower), so a {BACKLOG:,}-e-mail backlog drains in about "
         f"{minutes} minutes (it took 20 with the former fixed 500 a minute). A sweep that "
         "outlasts the minute overlaps the next one on another worker process safely (rows are "
         "taken one at a time, each at most once), which adds that process's rate."
     )
-    section.check(f"all {BACKLOG:,} e-mails sent", sent_total == BACKLOG)
+    section.check("every waiting e-mail sent, once", sent_total == BACKLOG + earlier)
     section.check(
         f"catch-up at least twice the former {FORMER_PER_MINUTE} e-mails a minute, "
         "by one sweeping process",
