@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -137,7 +139,7 @@ class AnswerVideoAdmin(
         "duration_seconds",
         "width",
         "height",
-        "probe",
+        "probe_data",
         "error_reason",
         "technical_log",
         "transcript_automatic",
@@ -171,6 +173,12 @@ class AnswerVideoAdmin(
             "media_pipeline/admin_progress.html",
             {"video": video, "busy": workflow.is_busy(video.state)},
         )
+
+    @admin.display(description=AnswerVideo._meta.get_field("probe").verbose_name)
+    def probe_data(self, video: AnswerVideo) -> str:
+        """What ffprobe found, left to right in every language (JSON reordered by the Arabic
+        page's direction reads wrong)."""
+        return format_html('<code dir="ltr">{}</code>', json.dumps(video.probe, ensure_ascii=False))
 
     @admin.display(description=_("technical log"))
     def technical_log(self, video: AnswerVideo) -> str:

@@ -196,5 +196,7 @@ def test_a_long_ffmpeg_log_shows_folded_and_only_its_end(client, staff, selected
     html = page.content.decode()
     assert '<details class="hlm-technical-log">' in html
     assert "ligne 3000" in html and "ligne 2961" in html  # the end, where the cause is
+    assert '<pre dir="ltr">' in html  # read left to right in Arabic too
+    assert '<code dir="ltr">{' in html  # and so is what ffprobe found
     assert "ligne 2960\n" not in html and "ligne 1\n" not in html
     assert "3000" in html.split("<summary>")[1].split("</summary>")[0]  # says how long it is
