@@ -8,16 +8,7 @@ import requests
 from django.db import connection
 from django.urls import reverse
 
-from benchmarks.load import LoadResult
-from benchmarks.pages import (
-    CONNECTIONS,
-    MISS_HEADERS,
-    P99_RATIO_TARGET,
-    RATIO_TARGET,
-    WARMUP_SECONDS,
-    measure,
-    row,
-)
+from benchmarks.pages import CONNECTIONS, WARMUP_SECONDS, measure_hit_and_miss
 from benchmarks.report import Section
 from benchmarks.seed import BenchData
 from questions.models import Question
@@ -74,25 +65,5 @@ def run(base: str, data: BenchData, *, seconds: int, workers: int) -> Section:
         if not path:
             section.notes.append(f"Not measured: {name}: the event has no second page.")
             continue
-        response = requests.get(base + path, timeout=30)
-        if response.status_code != 200:
-            section.notes.append(f"Not measured: {name}: {path} answered {response.status_code}.")
-            continue
-        trivial: LoadResult = measure(base, TRIVIAL, seconds)
-        hit = measure(base, path, seconds)
-        trivial_again = measure(base, TRIVIAL, seconds)
-        miss = measure(base, path, seconds, headers=MISS_HEADERS)
-        section.rows.append(row(name, "hit", path, hit, trivial))
-        section.rows.append(row(name, "miss", path, miss, trivial_again))
-        for result in (trivial, hit, trivial_again, miss):
-            if not result.ok:
-                section.notes.append(f"{result.url}: {result.errors} errors during the run.")
-        section.check(
-            f"{name} (hit): ≥ {RATIO_TARGET:.0%} of the trivial view's req/s",
-            hit.requests_per_second / trivial.requests_per_second >= RATIO_TARGET,
-        )
-        section.check(
-            f"{name} (hit): p99 ≤ {P99_RATIO_TARGET} × the trivial view's p99",
-            hit.p99_ms <= P99_RATIO_TARGET * trivial.p99_ms,
-        )
+        measure_hit_and_miss(section, base, name, path, TRIVIAL, seconds)
     return section

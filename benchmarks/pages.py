@@ -53,6 +53,35 @@ def row(name: str, kind: str, path: str, page: LoadResult, trivial: LoadResult) 
     ]
 
 
+def measure_hit_and_miss(
+    section: Section, base: str, name: str, path: str, trivial_path: str, seconds: int
+) -> bool:
+    """A cached URL's hit and miss, each right after the trivial view, with the targets checked
+    on the hit; False (with a note) if the URL does not answer 200."""
+    response = requests.get(base + path, timeout=30)
+    if response.status_code != 200:
+        section.notes.append(f"Not measured: {name}: {path} answered {response.status_code}.")
+        return False
+    trivial = measure(base, trivial_path, seconds)
+    hit = measure(base, path, seconds)
+    trivial_again = measure(base, trivial_path, seconds)
+    miss = measure(base, path, seconds, headers=MISS_HEADERS)
+    section.rows.append(row(name, "hit", path, hit, trivial))
+    section.rows.append(row(name, "miss", path, miss, trivial_again))
+    for result in (trivial, hit, trivial_again, miss):
+        if not result.ok:
+            section.notes.append(f"{result.url}: {result.errors} errors during the run.")
+    ratio = hit.requests_per_second / trivial.requests_per_second
+    section.check(
+        f"{name} (hit): ≥ {RATIO_TARGET:.0%} of the trivial view's req/s", ratio >= RATIO_TARGET
+    )
+    section.check(
+        f"{name} (hit): p99 ≤ {P99_RATIO_TARGET} × the trivial view's p99",
+        hit.p99_ms <= P99_RATIO_TARGET * trivial.p99_ms,
+    )
+    return True
+
+
 def run(base: str, data: BenchData, *, seconds: int, workers: int) -> Section:
     section = Section(
         title="Public pages (anonymous)",
@@ -88,27 +117,8 @@ def run(base: str, data: BenchData, *, seconds: int, workers: int) -> Section:
         if path is None:
             section.notes.append(f"Not measured: {name}: {missing}.")
             continue
-        response = requests.get(base + path, timeout=30)
-        if response.status_code != 200:
-            section.notes.append(f"Not measured: {name}: {path} answered {response.status_code}.")
+        if not measure_hit_and_miss(section, base, name, path, trivial_path, seconds):
             continue
-        trivial = measure(base, trivial_path, seconds)
-        hit = measure(base, path, seconds)
-        trivial_again = measure(base, trivial_path, seconds)
-        miss = measure(base, path, seconds, headers=MISS_HEADERS)
-        section.rows.append(row(name, "hit", path, hit, trivial))
-        section.rows.append(row(name, "miss", path, miss, trivial_again))
-        for result in (trivial, hit, trivial_again, miss):
-            if not result.ok:
-                section.notes.append(f"{result.url}: {result.errors} errors during the run.")
-        ratio = hit.requests_per_second / trivial.requests_per_second
-        section.check(
-            f"{name} (hit): ≥ {RATIO_TARGET:.0%} of the trivial view's req/s", ratio >= RATIO_TARGET
-        )
-        section.check(
-            f"{name} (hit): p99 ≤ {P99_RATIO_TARGET} × the trivial view's p99",
-            hit.p99_ms <= P99_RATIO_TARGET * trivial.p99_ms,
-        )
         cpu_rows.append((name, path, page_misses(path)["anonymous miss"][1]))
     question_path = data.question.get_absolute_url()
     trivial = measure(base, trivial_path, seconds, MANY_CONNECTIONS)
