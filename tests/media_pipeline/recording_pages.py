@@ -4,19 +4,14 @@ browser test plays a real one)."""
 
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.utils import timezone
-
-from media_pipeline.models import AnswerVideo, Caption, VideoState
+from media_pipeline.models import AnswerVideo
 from media_pipeline.services import recordings
 from media_pipeline.services.staff_actions import publish_video
 from questions.live import services as live
 from questions.models import Question
 from tests.factories import EventFactory, QuestionFactory, UserFactory
+from tests.portal.answers import processed_video
 
-MP4_BYTES = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 1000
-POSTER_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 200
 TRANSCRIPT = "Bonsoir à toutes et à tous, merci d’être venus si nombreux à Rennes."
 
 
@@ -36,30 +31,9 @@ def on_stage(event, minutes_in: float, minutes_long: float, **fields) -> Questio
 
 def processed_recording(event, *, minutes: int = 60) -> AnswerVideo:
     """The event's recording as the pipeline leaves it (ready), with French captions."""
-    prefix = f"recordings/{event.slug}/v1"
-    video = AnswerVideo.objects.create(
-        event=event,
-        state=VideoState.READY,
-        progress=100,
-        duration_seconds=minutes * 60,
-        width=1280,
-        height=720,
-        output_version="v1",
-        hls_master=default_storage.save(f"{prefix}/master.m3u8", ContentFile(b"#EXTM3U\n")),
-        mp4=default_storage.save(f"{prefix}/answer.mp4", ContentFile(MP4_BYTES)),
-        poster=default_storage.save(f"{prefix}/poster.jpg", ContentFile(POSTER_BYTES)),
-        poster_width=1280,
-        poster_height=720,
-        ready_at=timezone.now(),
-        transcript=TRANSCRIPT,
+    return processed_video(
+        f"recordings/{event.slug}/v1", duration=minutes * 60, transcript=TRANSCRIPT, event=event
     )
-    Caption.objects.create(
-        video=video,
-        language="fr",
-        file=default_storage.save(f"{prefix}/captions-fr.vtt", ContentFile(b"WEBVTT\n")),
-        reviewed_at=timezone.now(),
-    )
-    return video
 
 
 def published_recording(event=None, *, chapters: bool = True):

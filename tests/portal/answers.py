@@ -16,17 +16,16 @@ MP4_BYTES = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 1000
 POSTER_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 200
 
 
-def publish_answer(
-    question, *, captions=("fr",), transcript="Merci pour votre question."
+def processed_video(
+    prefix: str, *, duration: float, transcript: str, captions=("fr",), **owner
 ) -> AnswerVideo:
-    """A processed video for a selected question, published through the real service (which
-    wants reviewed French captions and a transcript)."""
-    prefix = f"answers/{question.pk}/v1"
+    """A video as the pipeline leaves it (ready: stand-in outputs under `prefix`), owned by a
+    question or an event (`owner`), with reviewed captions and a transcript."""
     video = AnswerVideo.objects.create(
-        question=question,
+        **owner,
         state=VideoState.READY,
         progress=100,
-        duration_seconds=61.4,
+        duration_seconds=duration,
         width=1280,
         height=720,
         output_version="v1",
@@ -47,6 +46,21 @@ def publish_answer(
             ),
             reviewed_at=timezone.now(),
         )
+    return video
+
+
+def publish_answer(
+    question, *, captions=("fr",), transcript="Merci pour votre question."
+) -> AnswerVideo:
+    """A processed video for a selected question, published through the real service (which
+    wants reviewed French captions and a transcript)."""
+    video = processed_video(
+        f"answers/{question.pk}/v1",
+        duration=61.4,
+        transcript=transcript,
+        captions=captions,
+        question=question,
+    )
     video = publish_video(video=video, actor=None)
     question.refresh_from_db()
     return video
