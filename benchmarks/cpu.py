@@ -46,29 +46,31 @@ def per_request_ms(request, before=lambda: None, runs: int = RUNS) -> tuple[floa
 
 
 def page_misses(path: str, event_slug: str = "") -> dict[str, tuple[float, float]]:
-    """The three ways a page is rendered: an anonymous miss (no entry for the page: it is
-    rendered for the cache, compressed and stored; the blank question form comes from its own
-    fragment), the same after a support of the event (its generation bumped), and a visitor
-    with a session (staff), whose page is never shared (the form rendered with its tokens)."""
+    """The ways a page is answered: from the cache (a hit), an anonymous miss (no entry for the
+    page: it is rendered for the cache, compressed and stored; the blank question form comes
+    from its own fragment), the same after a support of the event (its generation bumped), and
+    a visitor with a session (staff), whose page is never shared (the form rendered with its
+    tokens)."""
     client = Client()
-    keys = []
-    real_entry_key = cached_pages.entry_key
+    lookups = []
+    real_start = cached_pages.Lookup.start
 
-    def recording_entry_key(*args, **kwargs):
-        keys.append(real_entry_key(*args, **kwargs))
-        return keys[-1]
+    def recording_start(*args, **kwargs):
+        lookups.append(real_start(*args, **kwargs))
+        return lookups[-1]
 
     def forget_entry():
-        if keys:
-            page_cache().delete(keys[-1])
+        if lookups:
+            page_cache().delete_many([lookups[-1].key(name) for name in cached_pages.ENCODINGS])
 
     def get():
-        response = client.get(path)
+        response = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
         assert response.status_code == 200, (path, response.status_code)
 
     figures = {}
     with override_settings(ALLOWED_HOSTS=["*"]):
-        with mock.patch.object(cached_pages, "entry_key", recording_entry_key):
+        figures["anonymous hit"] = per_request_ms(get)
+        with mock.patch.object(cached_pages.Lookup, "start", recording_start):
             figures["anonymous miss"] = per_request_ms(get, forget_entry)
             if event_slug:
                 figures["after a support"] = per_request_ms(
@@ -77,6 +79,17 @@ def page_misses(path: str, event_slug: str = "") -> dict[str, tuple[float, float
         client.cookies["sessionid"] = "bench-miss"  # no such session: an anonymous render
         figures["with a session (never cached)"] = per_request_ms(get)
     return figures
+
+
+def trivial_view() -> tuple[float, float]:
+    """The floor: the same middleware and test client, no database, no template."""
+    client = Client()
+
+    def get():
+        assert client.get("/bench/trivial/").status_code == 200
+
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        return per_request_ms(get)
 
 
 def submission_cpu(data: BenchData) -> tuple[tuple[float, float], int, int]:
@@ -136,7 +149,9 @@ def run(data: BenchData) -> Section:
             "warm-up ones), with PostgreSQL and Redis as in production. Other processes on the "
             "machine do not count in it, so it stays meaningful on a shared machine where req/s "
             "does not (contention still inflates it somewhat). *anonymous miss*: no cache entry "
-            "for the page (rendered for the cache, compressed, stored); *after a support*: the "
+            "for the page (rendered for the cache, compressed, stored); *anonymous hit*: the page "
+            "from the cache; *trivial view*: the same stack with no database and no template, "
+            "the floor a hit is compared with; *after a support*: the "
             "event's generation bumped before each request; *with a session*: a page never "
             "shared (staff). *submission*: the event page's question form posted as the burst "
             "posts it (form-urlencoded, a new citizen, address and token each time)."
@@ -150,14 +165,18 @@ def run(data: BenchData) -> Section:
             (f"event ({EVENT_QUESTIONS} public questions)", event_path, data.event.slug),
             ("question", data.question.get_absolute_url(), ""),
         ]
+    mean, middle = trivial_view()
+    section.rows.append(
+        ["trivial view `/bench/trivial/`", "the floor", f"{mean:.2f}", f"{middle:.2f}"]
+    )
     event_miss = None
     for name, path, slug in pages:
         for kind, (mean, middle) in page_misses(path, slug).items():
-            section.rows.append([f"{name} `{path}`", kind, f"{mean:.1f}", f"{middle:.1f}"])
+            section.rows.append([f"{name} `{path}`", kind, f"{mean:.2f}", f"{middle:.2f}"])
             if slug and kind == "anonymous miss":
                 event_miss = middle
     (mean, middle), queries, lost = submission_cpu(data)
-    section.rows.append(["question form (POST)", "submission", f"{mean:.1f}", f"{middle:.1f}"])
+    section.rows.append(["question form (POST)", "submission", f"{mean:.2f}", f"{middle:.2f}"])
     section.notes.append(
         f"One submission: {queries} SQL statements (BEGIN and COMMIT included); "
         f"stored minus sent: {lost} (must be 0)."

@@ -1,15 +1,22 @@
-"""`@public_page`: a view's anonymous GET answered from the shared cache (see core.page_cache).
+"""Anonymous public pages answered from the shared cache (what makes them change: core.page_cache).
 
-Who gets a cached page: a GET or HEAD without a session cookie (staff are logged in: they always
-get a fresh page) and without a pending message. The query is normalised to the parameters the
-view reads (`params`, sorted; utm_*, fbclid… are dropped, also from what the view sees), so one
-shared link is one entry.
+`@public_page` marks a view and says what its page depends on; `PageCacheMiddleware`, high in
+the middleware stack, answers it. Who gets a cached page: a GET or HEAD without a session cookie
+(staff are logged in: they always get a fresh page) and without a pending message. The query is
+normalised to the parameters the view reads (`params`, sorted; utm_*, fbclid… are dropped, also
+from what the view sees), so one shared link is one entry.
+
+A hit is answered before sessions, CSRF, authentication and the CSP run, with one cache round
+trip: the entry for the visitor's encoding (identity, gzip or Brotli, each stored on its own)
+and the current generations of the page, read together. An entry records the generations it was
+rendered under and is served only while they are all current. It carries the headers the rest
+of the stack gave the page when it was rendered (language, CSP, framing…), so a hit answers
+exactly what a render would.
 
 A page is rendered for the cache with nothing personal: `cached_render_context` empties the CSRF
 token and the messages; forms get their tokens from `portal.views.form_tokens` (forms.js). A
 render that touched the session, asked for a CSRF token or a CSP nonce, or set a cookie is
-served but never stored. Stored entries carry the body, its gzip and Brotli forms and an ETag,
-so a hit costs one cache read and answers 304 to a matching If-None-Match.
+served but never stored.
 """
 
 import gzip
@@ -18,18 +25,21 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, wraps
+from functools import cache, lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from core.page_cache import generations, page_cache, setting
+from core.page_cache import GENERATION_KEY, SITE, fill_generations, page_cache, setting
 
 try:
     import brotli
@@ -37,12 +47,64 @@ except ImportError:  # pragma: no cover - Brotli is a dependency; gzip still wor
     brotli = None
 
 logger = logging.getLogger(__name__)
-ENTRY_KEY = "pages:entry:{digest}"
+ENTRY_KEY = "pages:entry:{digest}:{encoding}"
+ENCODINGS = ("br", "gzip", "identity")
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
+# Headers never stored as they were rendered: the server's, the body's own (per encoding), the
+# validators (the entry's own), and cookies (a page that sets one is never stored).
+UNSTORED_HEADERS = {
+    "content-length",
+    "content-encoding",
+    "etag",
+    "last-modified",
+    "date",
+    "set-cookie",
+}
 ScopesFor = Callable[[dict], Iterable[str]]
-# Headers a view sets that are part of what it answers (the API's next page, CORS): stored
-# with the entry and given again on every hit.
-KEPT_HEADERS = ("Link", "Access-Control-Allow-Origin")
+
+
+@dataclass(frozen=True)
+class PageRule:
+    """What a public page depends on (see `public_page`)."""
+
+    params: tuple[str, ...] = ()
+    refuse: tuple[str, ...] = ()
+    scopes: ScopesFor | None = None
+    timeout: int | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One encoding of a stored page: the generations it was rendered under, its validators,
+    every header of the answer and the body."""
+
+    generations: str
+    etag: str
+    modified: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+def public_page(
+    view=None,
+    *,
+    params: Iterable[str] = (),
+    refuse: Iterable[str] = (),
+    scopes: ScopesFor | None = None,
+    timeout: int | None = None,
+):
+    """Let PageCacheMiddleware serve the view's anonymous GETs from the page cache. `params`:
+    the query parameters the page depends on; `refuse`: parameters that, when given, make the
+    page uncached (free-text search); `scopes(kwargs)`: the generations besides "site";
+    `timeout`: how long an entry may live (the bound on support counts where no generation
+    tracks them)."""
+    rule = PageRule(tuple(params), tuple(refuse), scopes, timeout)
+
+    def decorate(view_function):
+        view_function.public_page = rule
+        return view_function
+
+    return decorate(view) if view is not None else decorate
 
 
 @cache
@@ -75,14 +137,6 @@ def changes_at(request: HttpRequest, *moments: datetime) -> None:
         request.page_changes_at = min([*future, *([current] if current else [])])
 
 
-def entry_timeout(request: HttpRequest, timeout: int | None) -> int:
-    seconds = timeout or setting("PAGE_CACHE_TIMEOUT", 3600)
-    moment = getattr(request, "page_changes_at", None)
-    if moment is not None:
-        seconds = min(seconds, max(1, math.ceil((moment - timezone.now()).total_seconds())))
-    return seconds
-
-
 def cached_render_context(request: HttpRequest) -> dict:
     """Context processor: a page rendered for the cache has no CSRF token and no messages.
     "NOTPROVIDED" is Django's own value for "no token here, on purpose": `{% csrf_token %}` then
@@ -92,13 +146,36 @@ def cached_render_context(request: HttpRequest) -> dict:
     return {}
 
 
-def may_use_cache(request: HttpRequest, refuse: Iterable[str]) -> bool:
+# --- Which request, which entry -----------------------------------------------------------------
+
+
+def page_rule(request: HttpRequest) -> PageRule | None:
+    """The rule of the public page this GET or HEAD asks for, if it asks for one."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    urlconf = getattr(request, "urlconf", None) or get_urlconf() or settings.ROOT_URLCONF
+    rule, kwargs = resolved_rule(urlconf, request.path_info)
+    request.page_cache_kwargs = kwargs
+    return rule
+
+
+@lru_cache(maxsize=4096)
+def resolved_rule(urlconf: str, path: str) -> tuple[PageRule | None, dict]:
+    """Resolving a path is a good share of a hit's CPU and gives the same answer for as long as
+    the process lives (bounded: any path can be asked for)."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None, {}
+    return getattr(match.func, "public_page", None), match.kwargs
+
+
+def may_use_cache(request: HttpRequest, rule: PageRule) -> bool:
     return (
         setting("PAGE_CACHE_ENABLED", True)
-        and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
-        and not any(request.GET.get(name) for name in refuse)
+        and not any(request.GET.get(name) for name in rule.refuse)
     )
 
 
@@ -113,14 +190,92 @@ def normalise_query(request: HttpRequest, params: Iterable[str]) -> str:
     return query
 
 
-def entry_key(request: HttpRequest, query: str, scopes: Iterable[str]) -> str:
-    parts = [request.path, query, translation.get_language() or "", release()]
-    parts += generations(scopes)  # "site" first
-    request.page_cache_version = "-".join(parts[2:5])  # language, release, site generation
-    return ENTRY_KEY.format(digest=hashlib.sha256("\n".join(parts).encode()).hexdigest())
+def request_language(request: HttpRequest) -> str:
+    """The language LocaleMiddleware will activate for this request (it has not run yet)."""
+    urlconf = getattr(request, "urlconf", None) or get_urlconf()
+    prefixed_patterns, prefixed_default = is_language_prefix_patterns_used(
+        urlconf or settings.ROOT_URLCONF
+    )
+    language = translation.get_language_from_request(request, check_path=prefixed_patterns)
+    if (
+        prefixed_patterns
+        and not prefixed_default
+        and not translation.get_language_from_path(request.path_info)
+    ):
+        language = settings.LANGUAGE_CODE
+    return language
 
 
-def storable(request: HttpRequest, response: HttpResponse) -> bool:
+def preferred_encoding(request: HttpRequest) -> str:
+    accepted = set()
+    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        name, _, quality = item.strip().partition(";")
+        if quality.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            accepted.add(name.strip().lower())
+    if "br" in accepted and brotli is not None:
+        return "br"
+    return "gzip" if "gzip" in accepted else "identity"
+
+
+@dataclass
+class Lookup:
+    """One anonymous request for a public page: where its entries live, and what it found."""
+
+    request: HttpRequest
+    rule: PageRule
+    language: str
+    digest: str
+    generation_keys: list[str]
+
+    @classmethod
+    def start(cls, request: HttpRequest, rule: PageRule) -> "Lookup":
+        query = normalise_query(request, rule.params)
+        language = request_language(request)
+        identity = "\n".join([request.path, query, language, release()])
+        scopes = [SITE, *(rule.scopes(request.page_cache_kwargs) if rule.scopes else ())]
+        return cls(
+            request=request,
+            rule=rule,
+            language=language,
+            digest=hashlib.sha256(identity.encode()).hexdigest(),
+            generation_keys=[GENERATION_KEY.format(scope=scope) for scope in scopes],
+        )
+
+    def key(self, encoding: str) -> str:
+        return ENTRY_KEY.format(digest=self.digest, encoding=encoding)
+
+    def fetch(self) -> tuple[Entry | None, dict]:
+        """The current entry for the visitor's encoding, or None; with what was read (one round
+        trip: the entry and the generations together)."""
+        wanted = self.key(preferred_encoding(self.request))
+        found = page_cache().get_many([wanted, *self.generation_keys])
+        entry = found.get(wanted)
+        current = [found.get(key) for key in self.generation_keys]
+        if entry is not None and None not in current and entry.generations == "-".join(current):
+            return entry, found
+        return None, found
+
+    def prepare_render(self, found: dict) -> str:
+        """Mark the request as rendered for the cache; the generations it is rendered under."""
+        current = fill_generations(self.generation_keys, found)
+        self.request.page_cache_render = True
+        # language, release, site generation: what a shared fragment depends on.
+        self.request.page_cache_version = "-".join([self.language, release(), current[0]])
+        return "-".join(current)
+
+
+# --- Storing and answering ----------------------------------------------------------------------
+
+
+def entry_timeout(request: HttpRequest, timeout: int | None) -> int:
+    seconds = timeout or setting("PAGE_CACHE_TIMEOUT", 3600)
+    moment = getattr(request, "page_changes_at", None)
+    if moment is not None:
+        seconds = min(seconds, max(1, math.ceil((moment - timezone.now()).total_seconds())))
+    return seconds
+
+
+def storable(request: HttpRequest, response: HttpResponse, language: str) -> bool:
     personal = (
         request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         or getattr(request, "_csp_nonce", None)
@@ -134,38 +289,13 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
         and not response.cookies
         and not response.has_header("Cache-Control")
         and not personal
+        # Served in the language its key names, never another (see request_language).
+        and translation.get_language() == language
     )
 
 
-def make_entry(response: HttpResponse) -> dict:
-    body = response.content
-    return {
-        "identity": body,
-        "gzip": gzip.compress(body, compresslevel=6, mtime=0),
-        "br": brotli.compress(body, quality=5) if brotli else None,
-        "type": response["Content-Type"],
-        "etag": f'W/"{hashlib.blake2b(body, digest_size=10).hexdigest()}"',
-        "modified": int(time.time()),
-        "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
-    }
-
-
-def preferred_encoding(request: HttpRequest, entry: dict) -> str:
-    accepted = set()
-    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
-        name, _, quality = item.strip().partition(";")
-        if quality.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
-            accepted.add(name.strip().lower())
-    if "br" in accepted and entry["br"] is not None:
-        return "br"
-    return "gzip" if "gzip" in accepted else "identity"
-
-
-def public_headers(response: HttpResponse, entry: dict) -> HttpResponse:
-    for name, value in entry.get("headers", {}).items():
-        response[name] = value
-    response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["modified"])
+def public_headers(response: HttpResponse) -> list[tuple[str, str]]:
+    """Every header a hit gives: the page's own, and how long shared caches may keep it."""
     patch_vary_headers(response, ["Accept-Encoding"])
     patch_cache_control(
         response,
@@ -174,61 +304,82 @@ def public_headers(response: HttpResponse, entry: dict) -> HttpResponse:
         s_maxage=setting("PAGE_CACHE_SHARED_MAX_AGE", 10),
         stale_while_revalidate=setting("PAGE_CACHE_STALE_WHILE_REVALIDATE", 30),
     )
+    return [
+        (name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
+    ]
+
+
+def compressed_bodies(body: bytes) -> dict[str, bytes]:
+    bodies = {"identity": body, "gzip": gzip.compress(body, compresslevel=6, mtime=0)}
+    if brotli is not None:
+        bodies["br"] = brotli.compress(body, quality=5)
+    return bodies
+
+
+def make_entries(response: HttpResponse, generations: str) -> dict[str, Entry]:
+    """The page in each encoding, as stored."""
+    body = response.content
+    etag = f'W/"{hashlib.blake2b(body, digest_size=10).hexdigest()}"'
+    modified = int(time.time())
+    headers = [*public_headers(response), ("ETag", etag), ("Last-Modified", http_date(modified))]
+    entries = {}
+    for encoding, encoded in compressed_bodies(body).items():
+        extra = [] if encoding == "identity" else [("Content-Encoding", encoding)]
+        entries[encoding] = Entry(generations, etag, modified, (*headers, *extra), encoded)
+    return entries
+
+
+def is_conditional(request: HttpRequest) -> bool:
+    meta = request.META
+    return "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta
+
+
+def respond(request: HttpRequest, entry: Entry) -> HttpResponse:
+    response = None
+    if is_conditional(request):
+        response = get_conditional_response(request, etag=entry.etag, last_modified=entry.modified)
+    if response is None:
+        response = HttpResponse(entry.body)
+    for name, value in entry.headers:
+        if response.status_code == 200 or name.lower() not in ("content-encoding", "content-type"):
+            response[name] = value
     return response
-
-
-def respond(request: HttpRequest, entry: dict) -> HttpResponse:
-    conditional = get_conditional_response(
-        request, etag=entry["etag"], last_modified=entry["modified"]
-    )
-    if conditional is not None:
-        return public_headers(conditional, entry)
-    encoding = preferred_encoding(request, entry)
-    response = HttpResponse(entry[encoding], content_type=entry["type"])
-    if encoding != "identity":
-        response["Content-Encoding"] = encoding
-    return public_headers(response, entry)
 
 
 def private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """A page rendered for one visitor: no shared cache may keep it."""
-    if request.method in ("GET", "HEAD") and not response.has_header("Cache-Control"):
+    if not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_cache=True)
     return response
 
 
-def public_page(
-    view=None,
-    *,
-    params: Iterable[str] = (),
-    refuse: Iterable[str] = (),
-    scopes: ScopesFor | None = None,
-    timeout: int | None = None,
-):
-    """Serve the view's anonymous GETs from the page cache. `params`: the query parameters the
-    page depends on; `refuse`: parameters that, when given, make the page uncached (free-text
-    search); `scopes(kwargs)`: the generations besides "site"; `timeout`: how long an entry may
-    live (the bound on support counts where no generation tracks them)."""
+class PageCacheMiddleware:
+    """Answers public pages' anonymous GETs from the page cache, and stores what it renders.
 
-    def decorate(view_function):
-        @wraps(view_function)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not may_use_cache(request, refuse):
-                response = view_function(request, *args, **kwargs)
-                return private(request, response)
-            query = normalise_query(request, params)
-            key = entry_key(request, query, scopes(kwargs) if scopes else ())
-            cache_backend = page_cache()
-            entry = cache_backend.get(key)
-            if entry is None:
-                request.page_cache_render = True
-                response = view_function(request, *args, **kwargs)
-                if not storable(request, response):
-                    return private(request, response)
-                entry = make_entry(response)
-                cache_backend.set(key, entry, entry_timeout(request, timeout))
+    Placed after the static and media files and before the CSP, sessions, language and CSRF:
+    a hit skips them all, and a render is stored with the headers they gave it."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rule = page_rule(request)
+        if rule is None:
+            return self.get_response(request)
+        if not may_use_cache(request, rule):
+            return private(request, self.get_response(request))
+        request.get_host()  # a host outside ALLOWED_HOSTS is refused, as for any request
+        lookup = Lookup.start(request, rule)
+        entry, found = lookup.fetch()
+        if entry is not None:
             return respond(request, entry)
-
-        return wrapper
-
-    return decorate(view) if view is not None else decorate
+        generations = lookup.prepare_render(found)
+        response = self.get_response(request)
+        if not storable(request, response, lookup.language):
+            return private(request, response)
+        entries = make_entries(response, generations)
+        page_cache().set_many(
+            {lookup.key(encoding): entry for encoding, entry in entries.items()},
+            entry_timeout(request, rule.timeout),
+        )
+        return respond(request, entries[preferred_encoding(request)])

@@ -10,7 +10,7 @@ old entries simply expire. Generations:
 - ``event:<slug>`` and ``question:<public_id>``: a support counted changes only the page of
   the question and the page of its event.
 
-Views never touch the cache: they are wrapped by ``core.cached_pages.public_page`` and the
+Views never touch the cache: they are marked by ``core.cached_pages.public_page`` and the
 services call ``site_changed()`` or ``supports_changed()``.
 """
 
@@ -47,21 +47,20 @@ def question_scope(public_id: str) -> str:
     return f"question:{public_id}"
 
 
-def generations(scopes: Iterable[str]) -> list[str]:
-    """The current generation of each scope, in order (one cache round trip; missing ones are
-    drawn and stored)."""
-    scopes = [SITE, *scopes]
-    keys = [GENERATION_KEY.format(scope=scope) for scope in scopes]
+def fill_generations(keys: list[str], found: dict) -> list[str]:
+    """The generations stored under `keys`, in order: those `found` by a read, the missing
+    ones drawn and stored."""
     cache = page_cache()
-    found = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex[:12] for key in keys if key not in found}
-    if missing:
-        # add(), not set(): two processes drawing at once agree on the first value stored.
-        for key, value in missing.items():
+    values = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            value = uuid.uuid4().hex[:12]
+            # add(), not set(): two processes drawing at once agree on the first value stored.
             if not cache.add(key, value, GENERATION_TIMEOUT):
                 value = cache.get(key) or value
-            found[key] = value
-    return [str(found[key]) for key in keys]
+        values.append(str(value))
+    return values
 
 
 def _bump(scopes: Iterable[str]) -> None:

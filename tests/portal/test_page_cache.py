@@ -81,6 +81,52 @@ def test_a_cache_hit_makes_no_query_and_says_how_to_keep_it(
         assert not hit.cookies
 
 
+def test_a_hit_answers_with_the_headers_of_the_page_it_stores(client, question):
+    """A hit skips the middleware below the page cache: the language, security policy and
+    framing rules the render got must still be there."""
+    per_request = {"X-Request-ID", "Content-Length"}
+    for url in [*public_urls(question), "/ar/"]:
+        miss = client.get(url)
+        hit = client.get(url)
+        assert set(hit.headers) - per_request == set(miss.headers) - per_request, url
+        for name in ("Content-Language", "Content-Security-Policy", "X-Frame-Options"):
+            assert hit[name] == miss[name], (url, name)
+        assert hit.content == miss.content, url
+    assert client.get("/ar/")["Content-Language"] == "ar"
+
+
+def test_a_hit_is_one_read_of_the_cache(client, question, monkeypatch):
+    """The entry and the generations that tell whether it is current come in one round trip."""
+    from core import cached_pages
+
+    url = question.get_absolute_url()
+    client.get(url)
+    cache = cached_pages.page_cache()
+    reads = []
+    for method in ("get", "get_many", "has_key"):
+        real = getattr(cache, method)
+        monkeypatch.setattr(
+            cache,
+            method,
+            lambda *a, _real=real, _name=method, **k: reads.append(_name) or _real(*a, **k),
+        )
+    monkeypatch.setattr(cached_pages, "page_cache", lambda: cache)
+    assert client.get(url).status_code == 200
+    assert reads == ["get_many"]
+
+
+def test_a_host_outside_allowed_hosts_is_refused_on_a_cached_page(client, question):
+    url = question.get_absolute_url()
+    client.get(url)
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400
+
+
+def test_a_hit_in_one_language_is_never_served_in_another(client, question):
+    assert 'lang="fr"' in page(client, "/fr/")
+    assert 'lang="en"' in page(client, "/en/")
+    assert 'lang="ar"' in page(client, "/ar/") and 'lang="fr"' in page(client, "/fr/")
+
+
 def test_a_matching_etag_gets_304_without_a_body(client, question):
     url = question.get_absolute_url()
     etag = client.get(url)["ETag"]
