@@ -40,6 +40,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from core.page_cache import GENERATION_KEY, SITE, fill_generations, page_cache, setting
+from core.refused_text import carries_refused_text
 
 try:
     import brotli
@@ -176,6 +177,8 @@ def may_use_cache(request: HttpRequest, rule: PageRule) -> bool:
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
         and not any(request.GET.get(name) for name in rule.refuse)
+        # Refused further down with a clear 400, not answered by ignoring the bad parameter.
+        and not carries_refused_text(request)
     )
 
 

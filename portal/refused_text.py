@@ -7,29 +7,12 @@ database either. Checked: the path, the query string and url-encoded or multipar
 (never the files, never other request bodies, which the view reads itself).
 """
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-REFUSED_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
-FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def has_refused_character(values: Iterable[str]) -> bool:
-    return any(REFUSED_CHARACTERS.search(value) for value in values)
-
-
-def query_texts(query: QueryDict) -> list[str]:
-    return [text for key, values in query.lists() for text in (key, *values)]
-
-
-def carries_refused_text(request: HttpRequest) -> bool:
-    texts = [request.path, *query_texts(request.GET)]
-    if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
-        texts += query_texts(request.POST)
-    return has_refused_character(texts)
+from core.refused_text import carries_refused_text
 
 
 class RefusedTextMiddleware:

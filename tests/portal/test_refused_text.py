@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from portal.refused_text import has_refused_character
+from core.refused_text import has_refused_character
 from questions.models import Question
 from questions.models import QuestionState as S
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
