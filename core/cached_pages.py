@@ -151,21 +151,25 @@ def cached_render_context(request: HttpRequest) -> dict:
 
 
 def page_rule(request: HttpRequest) -> PageRule | None:
-    """The rule of the public page this GET or HEAD asks for, if it asks for one."""
+    """The rule of the public page this GET or HEAD asks for, if it asks for one; sets the
+    language the page will be rendered in."""
     if request.method not in ("GET", "HEAD"):
         return None
     urlconf = getattr(request, "urlconf", None) or get_urlconf() or settings.ROOT_URLCONF
-    rule, kwargs = resolved_rule(urlconf, request.path_info)
+    request.page_cache_language = request_language(request, urlconf)
+    rule, kwargs = resolved_rule(urlconf, request.page_cache_language, request.path_info)
     request.page_cache_kwargs = kwargs
     return rule
 
 
 @lru_cache(maxsize=4096)
-def resolved_rule(urlconf: str, path: str) -> tuple[PageRule | None, dict]:
+def resolved_rule(urlconf: str, language: str, path: str) -> tuple[PageRule | None, dict]:
     """Resolving a path is a good share of a hit's CPU and gives the same answer for as long as
-    the process lives (bounded: any path can be asked for)."""
+    the process lives (bounded: any path can be asked for). Language-prefixed patterns match
+    the active language's prefix only, hence the language, as LocaleMiddleware activates it."""
     try:
-        match = resolve(path, urlconf)
+        with translation.override(language):
+            match = resolve(path, urlconf)
     except Resolver404:
         return None, {}
     return getattr(match.func, "public_page", None), match.kwargs
@@ -193,12 +197,9 @@ def normalise_query(request: HttpRequest, params: Iterable[str]) -> str:
     return query
 
 
-def request_language(request: HttpRequest) -> str:
+def request_language(request: HttpRequest, urlconf: str) -> str:
     """The language LocaleMiddleware will activate for this request (it has not run yet)."""
-    urlconf = getattr(request, "urlconf", None) or get_urlconf()
-    prefixed_patterns, prefixed_default = is_language_prefix_patterns_used(
-        urlconf or settings.ROOT_URLCONF
-    )
+    prefixed_patterns, prefixed_default = is_language_prefix_patterns_used(urlconf)
     language = translation.get_language_from_request(request, check_path=prefixed_patterns)
     if (
         prefixed_patterns
@@ -233,7 +234,7 @@ class Lookup:
     @classmethod
     def start(cls, request: HttpRequest, rule: PageRule) -> "Lookup":
         query = normalise_query(request, rule.params)
-        language = request_language(request)
+        language = request.page_cache_language
         identity = "\n".join([request.path, query, language, release()])
         scopes = [SITE, *(rule.scopes(request.page_cache_kwargs) if rule.scopes else ())]
         return cls(

@@ -121,10 +121,18 @@ def test_a_host_outside_allowed_hosts_is_refused_on_a_cached_page(client, questi
     assert client.get(url, HTTP_HOST="evil.example").status_code == 400
 
 
-def test_a_hit_in_one_language_is_never_served_in_another(client, question):
-    assert 'lang="fr"' in page(client, "/fr/")
-    assert 'lang="en"' in page(client, "/en/")
-    assert 'lang="ar"' in page(client, "/ar/") and 'lang="fr"' in page(client, "/fr/")
+def test_every_language_is_cached_and_never_served_in_another(
+    client, question, django_assert_num_queries
+):
+    """Whatever language the previous request of the process was in."""
+    languages = ["fr", "en", "ar", "zh-hans", "de", "es"]
+    for language in languages:
+        page(client, f"/{language}/")
+    for language in [*languages, *reversed(languages)]:
+        with django_assert_num_queries(0):
+            hit = client.get(f"/{language}/")
+        assert hit["Content-Language"] == language
+        assert f'lang="{language}"' in hit.content.decode()
 
 
 def test_a_matching_etag_gets_304_without_a_body(client, question):
