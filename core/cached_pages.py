@@ -61,6 +61,8 @@ UNSTORED_HEADERS = {
     "date",
     "set-cookie",
 }
+# What a 304 leaves out: it has no body.
+BODY_HEADERS = ("content-encoding", "content-length", "content-type")
 ScopesFor = Callable[[dict], Iterable[str]]
 
 
@@ -328,7 +330,9 @@ def make_entries(response: HttpResponse, generations: str) -> dict[str, Entry]:
     headers = [*public_headers(response), ("ETag", etag), ("Last-Modified", http_date(modified))]
     entries = {}
     for encoding, encoded in compressed_bodies(body).items():
-        extra = [] if encoding == "identity" else [("Content-Encoding", encoding)]
+        extra = [("Content-Length", str(len(encoded)))]
+        if encoding != "identity":
+            extra.append(("Content-Encoding", encoding))
         entries[encoding] = Entry(generations, etag, modified, (*headers, *extra), encoded)
     return entries
 
@@ -345,7 +349,7 @@ def respond(request: HttpRequest, entry: Entry) -> HttpResponse:
     if response is None:
         response = HttpResponse(entry.body)
     for name, value in entry.headers:
-        if response.status_code == 200 or name.lower() not in ("content-encoding", "content-type"):
+        if response.status_code == 200 or name.lower() not in BODY_HEADERS:
             response[name] = value
     return response
 
