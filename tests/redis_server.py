@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -27,24 +28,29 @@ def wait_for_pong(url: str, seconds: float = 10) -> None:
             time.sleep(0.05)
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory) -> Iterator[str]:
-    if settings.REDIS_URL:
-        yield settings.REDIS_URL
-        return
+def start_redis_server(folder: Path, port: int) -> subprocess.Popen:
+    """A redis-server of the tests' own on loopback, keeping nothing on disk (as after a crash,
+    a restart on the same port starts empty)."""
     binary = shutil.which("redis-server")
     assert binary, "redis-server is missing: scripts/system-deps.sh test installs it"
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         + ["--dir", str(folder), "--logfile", str(folder / "redis.log")],
         stdout=subprocess.DEVNULL,
     )
+    wait_for_pong(f"redis://127.0.0.1:{port}/0")
+    return server
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    if settings.REDIS_URL:
+        yield settings.REDIS_URL
+        return
+    port = free_port()
+    server = start_redis_server(tmp_path_factory.mktemp("redis"), port)
     try:
-        url = f"redis://127.0.0.1:{port}/0"
-        wait_for_pong(url)
-        yield url
+        yield f"redis://127.0.0.1:{port}/0"
     finally:
         server.terminate()
         server.wait(10)
