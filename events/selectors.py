@@ -1,10 +1,13 @@
 """Read-only queries on tour events for public pages."""
 
+import pickle
+import time
 from datetime import datetime
 
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
+from core.page_cache import GENERATION_KEY, SITE, fill_generations, page_cache
 from events.models import Event
 
 UPCOMING = "upcoming"
@@ -38,6 +41,35 @@ def next_event_change() -> datetime | None:
     return min((moment for moment in moments.values() if moment), default=None)
 
 
+# Per process, the events last read by public_event, under the site generation they were read
+# in: (generation, monotonic deadline, the pickled event with its themes).
+_READ_EVENTS: dict[str, tuple[str, float, bytes]] = {}
+READ_EVENT_SECONDS = 60  # a bound for changes made outside the admin (shell, commands)
+READ_EVENTS_MAX = 500
+
+
+def _site_generation() -> str:
+    """The page cache's site generation (one cache read; drawn and stored if missing)."""
+    key = GENERATION_KEY.format(scope=SITE)
+    return fill_generations([key], {key: page_cache().get(key)})[0]
+
+
 def public_event(*, slug: str) -> Event:
-    """One published event with its themes; raises Event.DoesNotExist otherwise."""
-    return Event.objects.published().prefetch_related("themes").get(slug=slug)
+    """One published event with its themes; raises Event.DoesNotExist otherwise.
+
+    Every submission of the form reads it (a burst: thousands a minute, the same event), and it
+    changes only when the admin edits an event or a theme, which bumps the site generation: the
+    process keeps it under that generation (read first, so a change committed meanwhile is
+    never kept under the new one) for at most READ_EVENT_SECONDS. Each caller gets its own
+    copy (unpickled): requests never share a model instance. If the cache is unreachable, the
+    generation is a new one each time and the event is read from the database."""
+    generation = _site_generation()
+    now = time.monotonic()
+    kept = _READ_EVENTS.get(slug)
+    if kept is not None and kept[0] == generation and now < kept[1]:
+        return pickle.loads(kept[2])  # noqa: S301 - pickled by this process, above
+    event = Event.objects.published().prefetch_related("themes").get(slug=slug)
+    if len(_READ_EVENTS) >= READ_EVENTS_MAX:
+        _READ_EVENTS.clear()
+    _READ_EVENTS[slug] = (generation, now + READ_EVENT_SECONDS, pickle.dumps(event))
+    return event
