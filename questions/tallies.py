@@ -135,12 +135,14 @@ def _delay_row(question: Question) -> QuestionDelay | None:
     )
 
 
-def store_delays(questions: Iterable[Question]) -> None:
+def store_delays(questions: Iterable[Question], *, new: bool = False) -> None:
+    """Write the delay row of each question that has one and delete the others' (a decision
+    undone); `new`: the questions were just inserted, so none has a row to delete."""
     rows, gone = [], []
     for question in questions:
         row = _delay_row(question)
         (rows.append(row) if row else gone.append(question.pk))
-    if gone:
+    if gone and not new:
         QuestionDelay.objects.filter(question_id__in=gone).delete()
     if rows:
         QuestionDelay.objects.bulk_create(
@@ -175,13 +177,14 @@ def replaced(before: Question, after: Question) -> None:
 
 
 def questions_created(questions: Iterable[Question]) -> None:
-    """New questions (one citizen's submission, or a bulk insert of synthetic or demo data)."""
+    """New questions (one citizen's submission, or a bulk insert of synthetic or demo data).
+    A submission writes one upsert here: no delay (it is undecided), nothing to delete."""
     questions = list(questions)
     delta: dict[Key, list[int]] = {}
     for question in questions:
         _add(delta, contributions(question), +1)
     apply_delta(delta)
-    store_delays(questions)
+    store_delays(questions, new=True)
 
 
 def supports_added(question: Question, count: int) -> None:
