@@ -94,7 +94,9 @@ class Report:
                 + "._"
             )
             block = section.markdown().replace("\n\n", f"\n\n{provenance}\n\n", 1).rstrip()
-            pattern = re.compile(rf"^## {re.escape(section.title)}\b.*?(?=^## |\Z)", re.S | re.M)
+            # The whole title: "\b" never matches after one ending in ")".
+            title = rf"^## {re.escape(section.title)}[ \t]*$"
+            pattern = re.compile(rf"{title}.*?(?=^## |\Z)", re.S | re.M)
             if match := pattern.search(text):
                 text = text[: match.start()] + block + "\n\n" + text[match.end() :]
             elif "\n## Reading this run" in text:
