@@ -10,6 +10,7 @@ SMTP server is down, the sweep retries with exponential backoff while the e-mail
 the admin, the logs say it, and /healthz's deep check reports the backlog.
 """
 
+import functools
 import logging
 import smtplib
 import uuid
@@ -174,8 +175,14 @@ def build_email(
 
 def new_message_id() -> str:
     """A Message-ID in the sender's domain, unique across rows and databases."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<outbox.{uuid.uuid4().hex}@{domain}>"
+    return f"<outbox.{uuid.uuid4().hex}@{sender_domain(settings.DEFAULT_FROM_EMAIL)}>"
+
+
+@functools.lru_cache(maxsize=8)
+def sender_domain(from_email: str) -> str:
+    """The domain of the sender's address (parsed once: parseaddr is slow, and every
+    submission writes an e-mail)."""
+    return parseaddr(from_email)[1].rpartition("@")[2] or "localhost"
 
 
 def useful_until(message: OutboundEmail) -> datetime:

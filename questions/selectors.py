@@ -187,7 +187,8 @@ STATE_COUNTS_CACHE_SECONDS = 20
 
 def state_counts(*, public_only: bool = False) -> dict[str, int]:
     """Questions per state (only public states if asked): one GROUP BY over an index, cached
-    briefly; every service that changes a state forgets it (forget_state_counts)."""
+    briefly; every service that changes a state forgets it (forget_state_counts). A submission
+    does not: its unconfirmed question is counted within STATE_COUNTS_CACHE_SECONDS."""
     key = STATE_COUNTS_CACHE_KEY.format(scope="public" if public_only else "all")
     counts = cache.get(key)
     if counts is None:

@@ -177,7 +177,9 @@ def submit_question(
         if claim:
             cache.delete(claim)  # the failed attempt must not block a retry
         raise
-    forget_state_counts()
+    # No forget_state_counts(): an unconfirmed question is not in the moderators' queue, and
+    # the admin's count of unconfirmed ones may lag STATE_COUNTS_CACHE_SECONDS (one cache
+    # round trip less for each submission of a burst).
     return question
 
 
