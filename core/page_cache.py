@@ -63,6 +63,13 @@ def fill_generations(keys: list[str], found: dict) -> list[str]:
     return values
 
 
+def site_generation() -> str:
+    """The "site" generation alone (one cache read), for what a process keeps of the data every
+    page shows (events.selectors.public_event)."""
+    key = GENERATION_KEY.format(scope=SITE)
+    return fill_generations([key], {key: page_cache().get(key)})[0]
+
+
 def _bump(scopes: Iterable[str]) -> None:
     page_cache().set_many(
         {GENERATION_KEY.format(scope=scope): uuid.uuid4().hex[:12] for scope in scopes},

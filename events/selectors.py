@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from core.page_cache import GENERATION_KEY, SITE, fill_generations, page_cache
+from core.page_cache import site_generation
 from events.models import Event
 
 UPCOMING = "upcoming"
@@ -48,12 +48,6 @@ READ_EVENT_SECONDS = 60  # a bound for changes made outside the admin (shell, co
 READ_EVENTS_MAX = 500
 
 
-def _site_generation() -> str:
-    """The page cache's site generation (one cache read; drawn and stored if missing)."""
-    key = GENERATION_KEY.format(scope=SITE)
-    return fill_generations([key], {key: page_cache().get(key)})[0]
-
-
 def public_event(*, slug: str) -> Event:
     """One published event with its themes; raises Event.DoesNotExist otherwise.
 
@@ -63,7 +57,7 @@ def public_event(*, slug: str) -> Event:
     never kept under the new one) for at most READ_EVENT_SECONDS. Each caller gets its own
     copy (unpickled): requests never share a model instance. If the cache is unreachable, the
     generation is a new one each time and the event is read from the database."""
-    generation = _site_generation()
+    generation = site_generation()
     now = time.monotonic()
     kept = _READ_EVENTS.get(slug)
     if kept is not None and kept[0] == generation and now < kept[1]:
