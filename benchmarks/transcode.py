@@ -220,14 +220,17 @@ def run(work_root: Path) -> Section:
             "stereo. **Pipeline**: `media_pipeline.services.processing.process_video` as the "
             "Celery task "
             "runs it (copy the source out of storage, ffprobe, one ffmpeg process for the HLS "
-            "ladder + poster frame with progress reading, the MP4 fallback remuxed from the 720p "
+            "ladder, each rung scaled from the rung above, + poster frame with progress reading, "
+            "the MP4 fallback remuxed from the 720p "
             "rung with `-c copy` and `+faststart`, posters, outputs stored, database updated). "
             "**Bare command**: the pipeline's own two ffmpeg command lines (encode, remux) run "
             "alone. **One "
             "process per rendition**: the same ladder, MP4 and poster as separate ffmpeg runs "
             "one after the other, each decoding the source (the MP4 encoded on its own, as the "
             "pipeline did before). x264 preset "
-            f"`{settings.MEDIA_X264_PRESET}`, ladder heights {settings.MEDIA_LADDER_HEIGHTS}."
+            f"`{settings.MEDIA_X264_PRESET}`"
+            + (f" with `{settings.MEDIA_X264_PARAMS}`" if settings.MEDIA_X264_PARAMS else "")
+            + f", ladder heights {settings.MEDIA_LADDER_HEIGHTS}."
         ),
         headers=["run", "wall time s", "realtime factor", "CPU time s (user + system)"],
     )
