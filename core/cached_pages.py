@@ -228,8 +228,8 @@ class Lookup:
     """One anonymous request for a public page: where its entries live, and what it found."""
 
     request: HttpRequest
-    rule: PageRule
     language: str
+    encoding: str  # the visitor's: identity, gzip or br
     digest: str
     generation_keys: list[str]
 
@@ -241,8 +241,8 @@ class Lookup:
         scopes = [SITE, *(rule.scopes(request.page_cache_kwargs) if rule.scopes else ())]
         return cls(
             request=request,
-            rule=rule,
             language=language,
+            encoding=preferred_encoding(request),
             digest=hashlib.sha256(identity.encode()).hexdigest(),
             generation_keys=[GENERATION_KEY.format(scope=scope) for scope in scopes],
         )
@@ -253,7 +253,7 @@ class Lookup:
     def fetch(self) -> tuple[Entry | None, dict]:
         """The current entry for the visitor's encoding, or None; with what was read (one round
         trip: the entry and the generations together)."""
-        wanted = self.key(preferred_encoding(self.request))
+        wanted = self.key(self.encoding)
         found = page_cache().get_many([wanted, *self.generation_keys])
         entry = found.get(wanted)
         current = [found.get(key) for key in self.generation_keys]
@@ -390,4 +390,4 @@ class PageCacheMiddleware:
             {lookup.key(encoding): entry for encoding, entry in entries.items()},
             entry_timeout(request, rule.timeout),
         )
-        return respond(request, entries[preferred_encoding(request)])
+        return respond(request, entries[lookup.encoding])
