@@ -21,11 +21,13 @@ from media_pipeline.probe import ProbeFacts, probe_file
 from media_pipeline.services import processing, sources
 from media_pipeline.transcode import (
     AUDIO_BITRATE,
+    AUDIO_NAME,
     Rung,
     build_command,
     build_remux_command,
     gop_frames,
     ladder_for,
+    make_folders,
     mp4_rung_of,
 )
 from questions.models import Question
@@ -79,7 +81,7 @@ def timed(command: list[str]) -> Cost:
     return cost
 
 
-def encoder_args(facts: ProbeFacts, rung: Rung) -> list[str]:
+def video_args(facts: ProbeFacts, rung: Rung) -> list[str]:
     gop = str(gop_frames(facts.fps))
     return [
         "-vf",
@@ -105,44 +107,44 @@ def encoder_args(facts: ProbeFacts, rung: Rung) -> list[str]:
         str(int(rung.video_bitrate * 1.2)),
         "-bufsize",
         str(rung.video_bitrate * 2),
-        "-c:a",
-        "aac",
-        "-ac",
-        "2",
-        "-ar",
-        "48000",
-        "-b:a",
-        str(AUDIO_BITRATE),
+    ]
+
+
+AUDIO_ARGS = ["-c:a", "aac", "-ac", "2", "-ar", "48000", "-b:a", str(AUDIO_BITRATE)]
+
+
+def hls_args(folder: Path, name: str) -> list[str]:
+    return [
+        "-f",
+        "hls",
+        "-hls_time",
+        str(settings.MEDIA_HLS_SEGMENT_SECONDS),
+        "-hls_playlist_type",
+        "vod",
+        "-hls_segment_type",
+        "fmp4",
+        "-hls_segment_filename",
+        str(folder / name / "segment-%05d.m4s"),
+        str(folder / name / "index.m3u8"),
     ]
 
 
 def per_rendition_commands(source: Path, folder: Path, facts: ProbeFacts) -> list[list[str]]:
-    """The same outputs, one process (and one decode of the source) per output."""
+    """The same outputs, one process (and one decode of the source) per output: each rung's
+    video, the audio rendition, the MP4 (video and audio) and the poster."""
     head = [settings.FFMPEG_BINARY, "-hide_banner", "-nostdin", "-y", "-i", str(source)]
     rungs = ladder_for(facts)
-    commands = []
-    for rung in rungs:
-        (folder / rung.name).mkdir(parents=True, exist_ok=True)
-        commands.append(
-            head
-            + encoder_args(facts, rung)
-            + [
-                "-f",
-                "hls",
-                "-hls_time",
-                str(settings.MEDIA_HLS_SEGMENT_SECONDS),
-                "-hls_playlist_type",
-                "vod",
-                "-hls_segment_type",
-                "fmp4",
-                "-hls_segment_filename",
-                str(folder / rung.name / "segment-%05d.m4s"),
-                str(folder / rung.name / "index.m3u8"),
-            ]
-        )
+    make_folders(folder, facts, rungs)
+    commands = [
+        head + video_args(facts, rung) + ["-an"] + hls_args(folder, rung.name) for rung in rungs
+    ]
+    commands.append(head + ["-vn"] + AUDIO_ARGS + hls_args(folder, AUDIO_NAME))
     mp4_rung = mp4_rung_of(rungs)
     commands.append(
-        head + encoder_args(facts, mp4_rung) + ["-movflags", "+faststart", str(folder / "v.mp4")]
+        head
+        + video_args(facts, mp4_rung)
+        + AUDIO_ARGS
+        + ["-movflags", "+faststart", str(folder / "v.mp4")]
     )
     commands.append(head + ["-ss", "1", "-frames:v", "1", str(folder / "poster.png")])
     return commands
@@ -177,21 +179,26 @@ class Fallback:
     video_bitrate: int  # bits per second, as ffprobe reads the video stream
     ssim: float  # against the source scaled to the same size, all frames
     faststart: bool
+    durations: dict[str, float]  # seconds per kind of stream ("video", "audio")
 
 
 def describe_fallback(mp4: Path, source: Path, rung: Rung) -> Fallback:
-    """Bitrate, SSIM against the source and whether the index comes first (not timed)."""
+    """Bitrate, SSIM against the source, whether the index comes first and the streams'
+    durations (not timed)."""
     probed = subprocess.run(
         [
             settings.FFPROBE_BINARY,
             *("-v", "error", "-protocol_whitelist", "file", "-format_whitelist", "mov"),
-            *("-select_streams", "v:0", "-show_entries", "stream=bit_rate", "-of", "csv=p=0"),
+            *("-show_entries", "stream=codec_type,bit_rate,duration", "-of", "csv=p=0"),
             str(mp4),
         ],
         capture_output=True,
         check=True,
         text=True,
     ).stdout
+    streams = [line.split(",") for line in probed.split()]
+    durations = {kind: float(duration) for kind, _bitrate, duration in streams}
+    video_bitrate = next(int(bitrate) for kind, bitrate, _duration in streams if kind == "video")
     compared = subprocess.run(
         [
             settings.FFMPEG_BINARY,
@@ -209,7 +216,7 @@ def describe_fallback(mp4: Path, source: Path, rung: Rung) -> Fallback:
     ssim = float(compared.rsplit("All:", 1)[1].split()[0])
     head = mp4.read_bytes()[:1_000_000]
     moov, mdat = head.find(b"moov"), head.find(b"mdat")
-    return Fallback(int(probed.strip()), ssim, moov != -1 and (mdat == -1 or moov < mdat))
+    return Fallback(video_bitrate, ssim, moov != -1 and (mdat == -1 or moov < mdat), durations)
 
 
 def run(work_root: Path) -> Section:
@@ -220,14 +227,15 @@ def run(work_root: Path) -> Section:
             "stereo. **Pipeline**: `media_pipeline.services.processing.process_video` as the "
             "Celery task "
             "runs it (copy the source out of storage, ffprobe, one ffmpeg process for the HLS "
-            "ladder, each rung scaled from the rung above, + poster frame with progress reading, "
-            "the MP4 fallback remuxed from the 720p "
-            "rung with `-c copy` and `+faststart`, posters, outputs stored, database updated). "
+            "ladder, each rung scaled from the rung above, the sound encoded once as an audio "
+            "rendition every rung refers to, + poster frame with progress reading, the MP4 "
+            "fallback remuxed from the 720p rung and the audio rendition with `-c copy` and "
+            "`+faststart`, posters, outputs stored, database updated). "
             "**Bare command**: the pipeline's own two ffmpeg command lines (encode, remux) run "
-            "alone. **One "
-            "process per rendition**: the same ladder, MP4 and poster as separate ffmpeg runs "
-            "one after the other, each decoding the source (the MP4 encoded on its own, as the "
-            "pipeline did before). x264 preset "
+            "alone. **One process per rendition**: the same outputs (each rung's video, the audio "
+            "rendition, the MP4, the poster) as separate ffmpeg runs one after the other, each "
+            "decoding the source (the MP4 encoded on its own, video and audio, as the pipeline "
+            "did before). x264 preset "
             f"`{settings.MEDIA_X264_PRESET}`"
             + (f" with `{settings.MEDIA_X264_PARAMS}`" if settings.MEDIA_X264_PARAMS else "")
             + f", ladder heights {settings.MEDIA_LADDER_HEIGHTS}."
@@ -242,10 +250,9 @@ def run(work_root: Path) -> Section:
 
         bare_folder = work / "bare"
         rungs = ladder_for(facts)
-        for rung in rungs:
-            (bare_folder / rung.name).mkdir(parents=True, exist_ok=True)
+        make_folders(bare_folder, facts, rungs)
         bare = timed(build_command(source, bare_folder, facts, rungs)) + timed(
-            build_remux_command(bare_folder, mp4_rung_of(rungs))
+            build_remux_command(bare_folder, mp4_rung_of(rungs), facts.has_audio)
         )
 
         pipeline_mp4 = work / "pipeline.mp4"
@@ -265,7 +272,7 @@ def run(work_root: Path) -> Section:
     for name, cost in (
         ("pipeline (process_video)", pipeline),
         ("bare ffmpeg commands (the ladder in one process, then the remux)", bare),
-        (f"one ffmpeg per output ({len(rungs)} renditions + MP4 + poster)", separate),
+        (f"one ffmpeg per output ({len(rungs)} rungs + audio + MP4 + poster)", separate),
     ):
         section.rows.append(
             [name, f"{cost.wall:.1f}", f"{CLIP_SECONDS / cost.wall:.2f}×", f"{cost.cpu:.1f}"]
@@ -281,11 +288,17 @@ def run(work_root: Path) -> Section:
     )
     section.notes.append(
         f"MP4 fallback ({rung.width}×{rung.height}, target {rung.video_bitrate:,} b/s): the "
-        f"pipeline's, remuxed from the {rung.name} rung, {remuxed.video_bitrate:,} b/s, SSIM "
+        f"pipeline's, remuxed from the {rung.name} rung and the audio rendition, "
+        f"{remuxed.video_bitrate:,} b/s, SSIM "
         f"{remuxed.ssim:.4f} against the source; a separate encode with the rung's settings "
         f"(as the pipeline made it before), {encoded.video_bitrate:,} b/s, SSIM {encoded.ssim:.4f}."
     )
     section.check("MP4 fallback: index (moov) before the data (faststart)", remuxed.faststart)
+    section.check(
+        "MP4 fallback: picture and sound, each as long as the clip (±0.1 s)",
+        set(remuxed.durations) == {"video", "audio"}
+        and all(abs(seconds - CLIP_SECONDS) <= 0.1 for seconds in remuxed.durations.values()),
+    )
     section.check(
         "MP4 fallback: bitrate within 10 % of a separate encode",
         abs(remuxed.video_bitrate - encoded.video_bitrate) <= 0.1 * encoded.video_bitrate,

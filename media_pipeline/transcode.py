@@ -2,11 +2,13 @@
 is the matching rung's encoded streams, remuxed.
 
 The source is decoded once; a `split` filter feeds the ladder and the poster frame, and each rung
-of the ladder (H.264 + AAC, fMP4 segments, a master playlist through `var_stream_map`) is scaled
-from the rung above it. Progress is read from
-`-progress pipe:1`. Each rung is encoded once: the progressive MP4 (`+faststart`) copies the video
-and audio packets of the rung at or below MP4_MAX_HEIGHT (a second ffmpeg, no decoding), so it has
-that rung's codec, size, bitrate and quality.
+of the ladder (H.264, fMP4 segments, a master playlist through `var_stream_map`) is scaled from the
+rung above it. The sound is encoded once (AAC), as one audio rendition every rung refers to (an
+`EXT-X-MEDIA` audio group in the master playlist); a source without sound has no audio group.
+Progress is read from `-progress pipe:1`. Each stream is encoded once: the progressive MP4
+(`+faststart`) copies the video packets of the rung at or below MP4_MAX_HEIGHT and the audio
+rendition's packets (a second ffmpeg, no decoding), so it has that rung's codec, size, bitrate and
+quality.
 """
 
 import subprocess
@@ -33,6 +35,10 @@ POSTER_LARGE = ("poster.jpg", (1280, 720), "JPEG")
 POSTER_SMALL = ("poster-small.webp", (480, 270), "WEBP")
 MP4_MAX_HEIGHT = 720
 AUDIO_BITRATE = 128_000
+# The audio rendition's folder (next to the rungs' "<height>p" folders) and its group in the
+# master playlist.
+AUDIO_NAME = "audio"
+AUDIO_GROUP = "audio"
 # Output shorter than this share of the probed duration means the input was cut short.
 MIN_OUTPUT_SHARE = 0.9
 # The remux reads our own rung: its playlist (hls) and fMP4 segments (mov), local files only.
@@ -98,6 +104,17 @@ def mp4_rung_of(rungs: list[Rung]) -> Rung:
     return next((rung for rung in rungs if rung.height <= MP4_MAX_HEIGHT), rungs[-1])
 
 
+def playlist_of(folder: Path, name: str) -> Path:
+    """The media playlist of a rung or of the audio rendition."""
+    return folder / name / "index.m3u8"
+
+
+def make_folders(folder: Path, facts: ProbeFacts, rungs: list[Rung]) -> None:
+    """The folders the encode writes into: one per rung, one for the audio rendition."""
+    for name in [rung.name for rung in rungs] + ([AUDIO_NAME] if facts.has_audio else []):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+
+
 def scaled_rungs(video: ffmpeg.nodes.FilterableStream, rungs: list[Rung]) -> list:
     """One stream of pictures per rung, tallest first, each rung scaled from the one above it.
 
@@ -143,21 +160,22 @@ def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Run
     }
     audio = {"c:a": "aac", "ac": 2, "ar": 48000} if facts.has_audio else {}
 
+    # The rungs are video only; with sound, each names the one audio rendition's group.
     hls_streams, per_stream, stream_map = [], {}, []
+    group = f",agroup:{AUDIO_GROUP}" if facts.has_audio else ""
     for index, rung in enumerate(rungs):
         hls_streams.append(scaled[index])
         per_stream[f"b:v:{index}"] = rung.video_bitrate
         per_stream[f"maxrate:v:{index}"] = int(rung.video_bitrate * 1.2)
         per_stream[f"bufsize:v:{index}"] = rung.video_bitrate * 2
-        if facts.has_audio:
-            hls_streams.append(source_input.audio)
-            per_stream[f"b:a:{index}"] = rung.audio_bitrate
-            stream_map.append(f"v:{index},a:{index},name:{rung.name}")
-        else:
-            stream_map.append(f"v:{index},name:{rung.name}")
+        stream_map.append(f"v:{index}{group},name:{rung.name}")
+    if facts.has_audio:
+        hls_streams.append(source_input.audio)
+        per_stream["b:a:0"] = AUDIO_BITRATE
+        stream_map.append(f"a:0{group},default:yes,name:{AUDIO_NAME}")
     hls = ffmpeg.output(
         *hls_streams,
-        str(folder / "%v" / "index.m3u8"),
+        str(playlist_of(folder, "%v")),
         format="hls",
         hls_time=settings.MEDIA_HLS_SEGMENT_SECONDS,
         hls_playlist_type="vod",
@@ -185,24 +203,45 @@ def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Run
     )
 
 
-def build_remux_command(folder: Path, rung: Rung) -> list[str]:
-    """The MP4 fallback from the rung's playlist: packets copied, index (moov) first."""
-    return (
+def build_remux_command(folder: Path, rung: Rung, with_audio: bool) -> list[str]:
+    """The MP4 fallback from the rung's playlist and the audio rendition's: packets copied, index
+    (moov) first.
+
+    The two playlists share one timeline (the encode's), where the video starts a little after
+    the sound (the AAC priming samples). ffmpeg would shift each input to zero on its own and put
+    the sound 20 ms late; `-isync` shifts the video by the sound's start instead, so the MP4 has
+    the timestamps a single rung with its own audio had.
+    """
+    playlists = [(playlist_of(folder, rung.name), {"isync": 1} if with_audio else {})]
+    if with_audio:
+        playlists.append((playlist_of(folder, AUDIO_NAME), {}))
+    inputs = [
         ffmpeg.input(
-            str(folder / rung.name / "index.m3u8"),
+            str(playlist),
             protocol_whitelist="file",
             format_whitelist=REMUX_FORMAT_WHITELIST,
             f="hls",
+            **sync,
         )
-        .output(str(folder / MP4_NAME), format="mp4", c="copy", map="0", movflags="+faststart")
+        for playlist, sync in playlists
+    ]
+    return (
+        ffmpeg.output(
+            inputs[0].video,
+            *(audio_input.audio for audio_input in inputs[1:]),
+            str(folder / MP4_NAME),
+            format="mp4",
+            c="copy",
+            movflags="+faststart",
+        )
         .global_args("-hide_banner", "-nostdin", "-v", "error")
         .overwrite_output()
         .compile(cmd=settings.FFMPEG_BINARY)
     )
 
 
-def remux_fallback(folder: Path, rung: Rung, timeout: float) -> None:
-    command = build_remux_command(folder, rung)
+def remux_fallback(folder: Path, rung: Rung, with_audio: bool, timeout: float) -> None:
+    command = build_remux_command(folder, rung, with_audio)
     try:
         completed = processes.run(command, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as error:
@@ -283,8 +322,7 @@ def transcode(
 ) -> TranscodeResult:
     """Write all outputs into `folder` (an empty local folder) and describe them."""
     rungs = ladder_for(facts)
-    for rung in rungs:
-        (folder / rung.name).mkdir(parents=True, exist_ok=True)
+    make_folders(folder, facts, rungs)
     started = time.monotonic()
     log, encoded = run_ffmpeg(
         build_command(source, folder, facts, rungs),
@@ -304,6 +342,7 @@ def transcode(
     remux_fallback(
         folder,
         mp4_rung_of(rungs),
+        facts.has_audio,
         timeout=max(60.0, settings.MEDIA_TRANSCODE_TIMEOUT_SECONDS - (time.monotonic() - started)),
     )
     poster, poster_small, poster_size = make_posters(folder)

@@ -83,6 +83,24 @@ def test_a_clip_becomes_an_hls_ladder_an_mp4_and_posters(selected_question, clip
     heights = {s.get("height") for s in read_back["streams"] if s["codec_type"] == "video"}
     assert heights == {360, 240}
     assert round(float(read_back["format"]["duration"])) == 3
+    # The sound is encoded once: one audio rendition, which every rung plays with.
+    groups = audio_groups(master)
+    assert list(groups) == ["group_audio"], master
+    assert groups["group_audio"]["URI"] == "audio/index.m3u8"
+    assert groups["group_audio"]["DEFAULT"] == "YES"
+    variants = stream_variants(master)
+    assert [uri for uri, _attributes in variants] == ["360p/index.m3u8", "240p/index.m3u8"]
+    assert all(attributes.get("AUDIO") == '"group_audio"' for _uri, attributes in variants)
+    assert all("mp4a.40.2" in attributes["CODECS"] for _uri, attributes in variants)
+    folder = stored_path(video.hls_master.name).parent
+    assert sorted(path.parent.name for path in folder.glob("*/index.m3u8")) == [
+        "240p",
+        "360p",
+        "audio",
+    ]
+    assert stream_kinds(folder / "audio" / "index.m3u8") == ["audio"]
+    for name in ("360p", "240p"):
+        assert stream_kinds(folder / name / "index.m3u8") == ["video"]  # no sound of its own
 
     mp4 = stored_path(video.mp4.name)
     atoms = top_level_atoms(mp4)
@@ -116,6 +134,45 @@ def test_a_ready_video_gets_a_speech_draft_only_in_a_language_the_engine_knows(
         assert (job.state, job.language) == (SpeechState.QUEUED, language)
 
 
+def master_attributes(line: str) -> dict[str, str]:
+    """The attributes of a master playlist tag (quotes kept, commas inside them respected)."""
+    text = line.partition(":")[2]
+    return dict(re.findall(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)', text))
+
+
+def audio_groups(master: str) -> dict[str, dict[str, str]]:
+    """The master playlist's audio renditions by group, attributes unquoted."""
+    groups = {}
+    for line in master.splitlines():
+        if line.startswith("#EXT-X-MEDIA:"):
+            attributes = {k: v.strip('"') for k, v in master_attributes(line).items()}
+            assert attributes["TYPE"] == "AUDIO", line
+            assert attributes["GROUP-ID"] not in groups, "one rendition per group"
+            groups[attributes["GROUP-ID"]] = attributes
+    return groups
+
+
+def stream_variants(master: str) -> list[tuple[str, dict[str, str]]]:
+    """(playlist, attributes) of every video variant of a master playlist."""
+    lines = [line for line in master.splitlines() if line.strip()]
+    return [
+        (lines[index + 1], master_attributes(line))
+        for index, line in enumerate(lines)
+        if line.startswith("#EXT-X-STREAM-INF:")
+    ]
+
+
+def stream_kinds(playlist: Path) -> list[str]:
+    """The kinds of the streams an HLS media playlist carries, read as the remux reads it."""
+    streams = ffprobe_allowed(playlist, "-show_streams", formats="hls,mov")["streams"]
+    return [stream["codec_type"] for stream in streams]
+
+
+def stream_durations(path: Path, formats: str = "mov") -> dict[str, float]:
+    streams = ffprobe_allowed(path, "-show_streams", formats=formats)["streams"]
+    return {stream["codec_type"]: float(stream["duration"]) for stream in streams}
+
+
 def ffprobe_allowed(path: Path, *args: str, formats: str = "mov") -> dict:
     """ffprobe as the pipeline runs it: local files only, the named demuxers only."""
     command = ["ffprobe", "-v", "error", "-protocol_whitelist", "file"]
@@ -124,12 +181,18 @@ def ffprobe_allowed(path: Path, *args: str, formats: str = "mov") -> dict:
     return json.loads(output)
 
 
-def video_packets(path: Path, formats: str) -> list[tuple[str, str]]:
-    """(size, flags) of every video packet, in order: equal lists mean the same encoded stream."""
+def video_packets(path: Path, formats: str, kind: str = "v") -> list[tuple[str, str]]:
+    """(size, flags) of every video (or, kind "a", audio) packet, in order: equal lists mean the
+    same encoded stream."""
     packets = ffprobe_allowed(
-        path, "-select_streams", "v:0", "-show_entries", "packet=size,flags", formats=formats
+        path, "-select_streams", f"{kind}:0", "-show_entries", "packet=size,flags", formats=formats
     )["packets"]
     return [(packet["size"], packet["flags"]) for packet in packets]
+
+
+def start_times(path: Path, formats: str) -> dict[str, float]:
+    streams = ffprobe_allowed(path, "-show_streams", formats=formats)["streams"]
+    return {stream["codec_type"]: float(stream["start_time"]) for stream in streams}
 
 
 def test_the_mp4_fallback_is_its_rung_remuxed_not_a_fifth_encode(selected_question, clip):
@@ -158,10 +221,66 @@ def test_the_mp4_fallback_is_its_rung_remuxed_not_a_fifth_encode(selected_questi
     # The rung's bitrate: the encoder's target (rate control lands near it), not the source's.
     assert 0.5 * rung.video_bitrate <= int(picture["bit_rate"]) <= 1.3 * rung.video_bitrate
     assert int(sound["bit_rate"]) <= 1.1 * rung.audio_bitrate
-    # Not re-encoded: packet for packet the rung's own video stream, keyframes included.
+    # Not re-encoded: packet for packet the rung's own video stream, keyframes included, and the
+    # audio rendition's sound.
     rung_packets = video_packets(playlist, formats="hls,mov")
     assert len(rung_packets) == int(picture["nb_frames"]) == 75
     assert video_packets(mp4, formats="mov") == rung_packets
+    sound_playlist = playlist.parent.parent / "audio" / "index.m3u8"
+    assert video_packets(mp4, formats="mov", kind="a") == video_packets(
+        sound_playlist, formats="hls,mov", kind="a"
+    )
+    # It plays as long as the source, picture and sound...
+    source_durations = stream_durations(clip)
+    durations = stream_durations(mp4)
+    assert set(durations) == {"video", "audio"}
+    for kind, seconds in durations.items():
+        assert seconds == pytest.approx(source_durations[kind], abs=0.1), (kind, durations)
+    # ...and in sync: the picture starts as far after the sound as in the HLS ladder.
+    ladder_starts = {
+        **start_times(playlist, formats="hls,mov"),
+        **start_times(sound_playlist, formats="hls,mov"),
+    }
+    starts = start_times(mp4, formats="mov")
+    assert starts["video"] - starts["audio"] == pytest.approx(
+        ladder_starts["video"] - ladder_starts["audio"], abs=0.001
+    )
+    assert starts["audio"] == 0
+
+
+def test_a_clip_without_sound_gets_a_ladder_and_an_mp4_without_audio_group(
+    selected_question, tmp_path
+):
+    silent = make_clip(tmp_path / "silent.mp4", seconds=3, audio=False)
+    video = attach(selected_question, silent)
+    processing.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.READY, video.error_reason
+    assert video.probe["audio_codec"] == ""
+    assert list(video.renditions.values_list("name", "audio_bitrate")) == [
+        ("360p", 0),
+        ("240p", 0),
+    ]
+
+    master_path = stored_path(video.hls_master.name)
+    master = master_path.read_text()
+    assert audio_groups(master) == {}
+    variants = stream_variants(master)
+    assert [uri for uri, _attributes in variants] == ["360p/index.m3u8", "240p/index.m3u8"]
+    assert all("AUDIO" not in attributes for _uri, attributes in variants)
+    assert not (master_path.parent / "audio").exists()
+    read_back = ffprobe_json(master_path)
+    assert {stream["codec_type"] for stream in read_back["streams"]} == {"video"}
+    assert round(float(read_back["format"]["duration"])) == 3
+
+    mp4 = stored_path(video.mp4.name)
+    atoms = top_level_atoms(mp4)
+    assert atoms.index("moov") < atoms.index("mdat"), atoms
+    durations = stream_durations(mp4)
+    assert list(durations) == ["video"]
+    assert durations["video"] == pytest.approx(stream_durations(silent)["video"], abs=0.1)
+    rung_playlist = stored_path(video.renditions.get(name="360p").playlist.name)
+    assert video_packets(mp4, formats="mov") == video_packets(rung_playlist, formats="hls,mov")
 
 
 def test_a_rotated_phone_video_keeps_its_portrait_ladder(selected_question, tmp_path):
