@@ -282,10 +282,13 @@ def assert_plays_with_captions(page: Page, journal, step: str) -> None:
           const v = document.querySelector('video[data-hlm-player]');
           return {src: v.currentSrc, hls: typeof window.Hls === 'function',
                   playback: v.dataset.playback,
+                  sound: v.webkitAudioDecodedByteCount,
                   tracks: Array.from(v.textTracks).map(t => [t.kind, t.language])};
         }"""
     )
     assert uses["playback"] == "hls.js", f"not played through hls.js: {uses}"
     assert uses["hls"] and uses["src"].startswith("blob:"), f"not played through hls.js: {uses}"
     assert ["captions", "fr"] in uses["tracks"], uses
+    # The sound comes from the ladder's one audio rendition, which hls.js loads next to the rung.
+    assert uses["sound"] > 0, f"no sound decoded: {uses}"
     journal.step(page, step)
