@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 
 from core.i18n import text_direction
 from core.tasks import send_task
+from questions.email_contexts import CONTEXTS
 from questions.models import OutboundEmail, Question
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def queue_email(
     to: str,
     kind: str,
     template: str,
-    context: dict,
+    context: dict | None,
     language: str,
     question: Question | None = None,
     expires_at: datetime | None = None,
@@ -49,25 +50,25 @@ def queue_email(
 ) -> OutboundEmail:
     """Render `<template>_subject.txt`, `.txt` and (if present) `.html` in `language`; store them.
 
+    `context=None`: stored unrendered, rendered when it is sent (render_stored) from its question
+    by its kind's builder in email_contexts: a citizen's request does not pay for the templates.
     Must run inside the transaction of the change it reports: the e-mail exists iff it commits.
     It is retried until `expires_at` (by default OUTBOX_GIVE_UP_AFTER_SECONDS from now).
     `publish=False`: no task after commit; beat's dispatch sends it within seconds.
     """
-    # The HTML base (questions/email/base.html) declares the reader's language and direction.
-    context = {**context, "reader_language": language, "reader_direction": text_direction(language)}
-    with translation.override(language):
-        subject = " ".join(render_plain_text(f"{template}_subject.txt", context).split())
-        body_text = render_plain_text(f"{template}.txt", context)
-        try:
-            body_html = render_to_string(f"{template}.html", context)
-        except TemplateDoesNotExist:
-            body_html = ""
+    if context is None:
+        if kind not in CONTEXTS or question is None:
+            raise ValueError(f"an e-mail of kind {kind!r} cannot be rendered when sent")
+        subject = body_text = body_html = ""
+    else:
+        subject, body_text, body_html = render_email(template, context, language)
     message = OutboundEmail.objects.create(
         to=to,
         kind=kind,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
+        template=template if context is None else "",
         language=language,
         question=question,
         message_id=new_message_id(),
@@ -77,6 +78,42 @@ def queue_email(
     if publish:
         transaction.on_commit(lambda: enqueue_sending(message.pk))
     return message
+
+
+def render_email(template: str, context: dict, language: str) -> tuple[str, str, str]:
+    """(subject, text body, HTML body or "") of `template` in `language`."""
+    # The HTML base (questions/email/base.html) declares the reader's language and direction.
+    context = {**context, "reader_language": language, "reader_direction": text_direction(language)}
+    with translation.override(language):
+        subject = " ".join(render_plain_text(f"{template}_subject.txt", context).split())
+        body_text = render_plain_text(f"{template}.txt", context)
+        try:
+            body_html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    return subject, body_text, body_html
+
+
+def needs_rendering(message: OutboundEmail) -> bool:
+    """Queued unrendered (queue_email's `context=None`) and not rendered yet."""
+    return bool(message.template) and not message.subject
+
+
+def render_stored(message: OutboundEmail) -> bool:
+    """Render an e-mail queued unrendered, from its question as it is now, into the row's
+    fields (not saved). False if it cannot be: its question is gone (purged)."""
+    question = (
+        Question.objects.select_related("event").filter(pk=message.question_id).first()
+        if message.question_id
+        else None
+    )
+    if question is None:
+        return False
+    context = CONTEXTS[message.kind](question)
+    message.subject, message.body_text, message.body_html = render_email(
+        message.template, context, message.language
+    )
+    return True
 
 
 def render_plain_text(template_name: str, context: dict) -> str:
@@ -150,10 +187,18 @@ def take_for_sending(message_id: int) -> OutboundEmail | None:
         if now >= useful_until(message):
             abandon(message, now)
             return None
+        fields = ["attempts", "sending_until", "message_id"]
+        if needs_rendering(message):
+            # Rendered once, by its first attempt: every attempt sends the same text.
+            if not render_stored(message):
+                message.last_error = message.last_error or "its question no longer exists"
+                abandon(message, now)
+                return None
+            fields += ["subject", "body_text", "body_html"]
         message.attempts += 1
         message.sending_until = now + timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS)
         message.message_id = message.message_id or new_message_id()  # rows from before it
-        message.save(update_fields=["attempts", "sending_until", "message_id"])
+        message.save(update_fields=fields)
     return message
 
 
@@ -221,7 +266,7 @@ def permanently_refused(error: Exception) -> bool:
 
 def abandon(message: OutboundEmail, now: datetime) -> None:
     message.abandoned_at = now
-    message.save(update_fields=["abandoned_at"])
+    message.save(update_fields=["abandoned_at", "last_error"])
     logger.error(
         "e-mail %s abandoned after %d attempts: %s",
         message.pk,

@@ -18,9 +18,12 @@ class OutboundEmail(models.Model):
     """
 
     to = models.EmailField()
-    subject = models.CharField(max_length=250)
-    body_text = models.TextField()
+    # Empty until sent for an e-mail rendered when it is sent (`template` set): a citizen's
+    # submission stores the row only; the first attempt renders it and keeps the text.
+    subject = models.CharField(max_length=250, blank=True)
+    body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
+    template = models.CharField(max_length=100, blank=True)
     language = models.CharField(max_length=7, choices=settings.LANGUAGES)
     kind = models.CharField(max_length=40)
     question = models.ForeignKey(

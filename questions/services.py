@@ -17,9 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.page_cache import site_changed
-from core.urls import absolute_reverse, absolute_url
+from core.urls import absolute_url
 from events.models import Event, Theme
 from questions import tallies, workflow
+from questions.email_contexts import CONFIRMATION_KIND, CONFIRMATION_TEMPLATE
 from questions.emails import queue_email
 from questions.exceptions import (
     AlreadyDecided,
@@ -32,10 +33,6 @@ from questions.live.state import bump_live_version
 from questions.models import ModerationDecision, OutboundEmail, Question
 from questions.models import QuestionState as S
 from questions.selectors import forget_state_counts
-from questions.tokens import (
-    confirmation_link_hours,
-    make_confirmation_token,
-)
 
 
 def transition_question(
@@ -126,7 +123,6 @@ def public_url(question: Question, language: str) -> str:
 
 # How long a form's idempotency token and an identical unconfirmed question count as "the same".
 DUPLICATE_WINDOW = timedelta(minutes=15)
-CONFIRMATION_KIND = "question_confirmation"
 
 
 def submit_question(
@@ -244,13 +240,6 @@ def _confirmations_mailed(email: str) -> QuerySet[OutboundEmail]:
     )
 
 
-def confirmation_url(question: Question) -> str:
-    """Absolute, signed, expiring link, in the question's language (for the e-mail)."""
-    token = make_confirmation_token(question.public_id)
-    with translation.override(question.language):
-        return absolute_reverse("questions:confirm", kwargs={"token": token})
-
-
 def _queue_confirmation_email(question: Question, *, checked: bool = False) -> bool:
     """One confirmation e-mail per address and QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS,
     whoever typed the address: its link's page lists every question waiting with it. The e-mail
@@ -262,13 +251,10 @@ def _queue_confirmation_email(question: Question, *, checked: bool = False) -> b
     queue_email(
         to=question.email,
         kind=CONFIRMATION_KIND,
-        template="questions/email/confirm",
-        context={
-            "question": question,
-            "event": question.event,
-            "confirm_url": confirmation_url(question),
-            "hours": confirmation_link_hours(),
-        },
+        template=CONFIRMATION_TEMPLATE,
+        # Rendered when sent (email_contexts.confirmation_context): a submission burst writes
+        # rows, the workers that send them render them.
+        context=None,
         language=question.language,
         question=question,
         # Useless once the link has expired: the outbox gives up then.

@@ -2,6 +2,8 @@ import time
 
 import pytest
 
+from questions import emails
+from questions.models import OutboundEmail
 from questions.tokens import make_form_started
 from tests.factories import EventFactory, ThemeFactory
 
@@ -27,3 +29,13 @@ def question_data(event, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def sent(message: OutboundEmail) -> OutboundEmail:
+    """The e-mail as its reader gets it: sent through the outbox if it was not yet (a
+    confirmation is rendered by its first attempt, which keeps the text on the row), read back."""
+    message.refresh_from_db()
+    if message.sent_at is None:
+        assert emails.send_outbound_email(message_id=message.pk)
+        message.refresh_from_db()
+    return message

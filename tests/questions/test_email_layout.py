@@ -10,6 +10,7 @@ from questions.models import QuestionState as S
 from questions.moderation import approve_question, mark_duplicate, reject_question
 from questions.services import mark_question_answered, resend_confirmation
 from tests.factories import QuestionFactory, UserFactory
+from tests.questions.conftest import sent
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,6 @@ def test_every_kind_of_email_declares_the_readers_language_and_direction(languag
         "question_rejected",
         "question_merged",
     }
-    for message in messages:
+    for message in map(sent, messages):
         assert html_tag(message) == f'<html lang="{language}" dir="{direction}">', message.kind
         assert "<title>" in message.body_html and message.body_html.rstrip().endswith("</html>")

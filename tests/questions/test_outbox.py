@@ -269,3 +269,44 @@ def test_an_email_being_sent_by_another_dispatch_is_skipped_not_sent_twice(email
     assert OutboundEmail.objects.get(pk=second.pk).sent_at is not None
     assert outbox.dispatch_outbox() == 1  # the other one let it go unsent: now it leaves
     assert not outbox.pending().exists()
+
+
+def submitted_confirmation(client) -> OutboundEmail:
+    """A citizen's question sent through the event page: its confirmation e-mail, as stored."""
+    event = EventFactory(themes=[ThemeFactory()])
+    with translation.override("fr"):
+        url = reverse("events:detail", kwargs={"slug": event.slug})
+    assert client.post(url, question_data(event)).status_code == 302
+    return OutboundEmail.objects.get(kind="question_confirmation")
+
+
+def test_a_confirmation_is_rendered_by_its_first_attempt_and_every_retry_sends_that_text(
+    client, settings
+):
+    message = submitted_confirmation(client)
+    assert (message.subject, message.body_text, message.body_html) == ("", "", "")
+    message_id = message.message_id
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # the server is down
+    assert emails.send_outbound_email(message_id=message.pk) is False
+    message.refresh_from_db()
+    assert message.attempts == 1 and message.sent_at is None
+    assert "Confirmez votre question" in message.subject
+    link = message.body_text.split("/fr/questions/confirm/", 1)[1].split()[0]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboundEmail.objects.update(next_attempt_at=None)
+    assert emails.send_outbound_email(message_id=message.pk) is True
+    (delivered,) = mail.outbox
+    assert delivered.subject == message.subject and link in delivered.body
+    assert delivered.extra_headers["Message-ID"] == message_id  # the same for every attempt
+    assert emails.send_outbound_email(message_id=message.pk) is False  # once only
+
+
+def test_a_confirmation_whose_question_is_gone_is_abandoned_unsent(client):
+    message = submitted_confirmation(client)
+    Question.objects.all().delete()  # purged before beat's dispatch took the e-mail
+    assert outbox.dispatch_outbox() == 0
+    message.refresh_from_db()
+    assert message.abandoned_at is not None and message.sent_at is None
+    assert message.last_error == "its question no longer exists"
+    assert mail.outbox == []
