@@ -33,23 +33,27 @@ $BIN/python manage.py collectstatic --noinput -v 0
 $BIN/python manage.py seed_demo
 
 # The processes (names as in the Procfile). `exec`: the supervised pid is the program itself.
+# `setsid`: each program in a process group of its own, signalled by this script alone. A TERM
+# to make's whole group (CI, `kill -- -PGID`) would also reach Celery's pool processes, which die
+# of it while their parent shuts them down in order, and the parent then hangs until killed.
+# (setsid execs in place: these subshells do not lead a group, so it need not fork.)
 run_web() {
-  exec $BIN/gunicorn portal.wsgi --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-2}" \
+  exec setsid $BIN/gunicorn portal.wsgi --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-2}" \
     --worker-class gthread --threads "${WEB_THREADS:-4}" --timeout 120
 }
 run_worker() {
-  exec $BIN/celery -A portal worker -Q default -n "default@%h" \
+  exec setsid $BIN/celery -A portal worker -Q default -n "default@%h" \
     --concurrency "${DEFAULT_CONCURRENCY:-2}" -l INFO
 }
 run_media() {
-  exec $BIN/celery -A portal worker -Q media -n "media@%h" --concurrency 1 \
+  exec setsid $BIN/celery -A portal worker -Q media -n "media@%h" --concurrency 1 \
     --prefetch-multiplier 1 -l INFO
 }
 run_speech() {
-  exec $BIN/celery -A portal worker -Q speech -n "speech@%h" --concurrency 1 \
+  exec setsid $BIN/celery -A portal worker -Q speech -n "speech@%h" --concurrency 1 \
     --prefetch-multiplier 1 -l INFO
 }
-run_beat() { exec $BIN/celery -A portal beat -l INFO; }
+run_beat() { exec setsid $BIN/celery -A portal beat -l INFO; }
 
 declare -A lost=(
   [worker]="e-mails are not sent and sweeps do not run"

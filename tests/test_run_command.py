@@ -289,10 +289,20 @@ def _gunicorn_workers(master: int) -> list[int]:
 
 def test_a_second_term_during_the_stop_does_not_cut_it_short(tmp_path_factory, var_dir):
     """`make run` stopped from CI or a terminal: make forwards the TERM it gets to the script,
-    which also gets its process group's own. The second one must not end the stop half-way."""
+    which also gets its process group's own. The second one must not end the stop half-way,
+    and every program stops by itself: none has to be killed (Celery's pool processes, when the
+    group's TERM reached them, died under their worker, which then hung until killed)."""
     with running(tmp_path_factory.mktemp("third"), var_dir) as run:
+        for name in ("default", "media", "speech"):
+            wait_for(
+                lambda name=name: re.search(rf"\b{name}@\S+ ready\.$", run.log, re.M),
+                seconds=120,
+                what=f"the {name} Celery worker ready",
+                run=run,
+            )
         os.killpg(run.process.pid, signal.SIGTERM)
         time.sleep(0.3)
         os.kill(run.process.pid, signal.SIGTERM)  # make's forwarded copy, a moment later
         assert run.process.wait(timeout=STOP_SECONDS + 60) == 0
         assert run.log.rstrip().endswith("[run] stopped")
+        assert "killing" not in run.log
