@@ -1,5 +1,6 @@
 """Transcoding a 60 s 1080p clip: the pipeline, its bare command, one ffmpeg per rendition."""
 
+import json
 import resource
 import shutil
 import subprocess
@@ -189,16 +190,16 @@ def describe_fallback(mp4: Path, source: Path, rung: Rung) -> Fallback:
         [
             settings.FFPROBE_BINARY,
             *("-v", "error", "-protocol_whitelist", "file", "-format_whitelist", "mov"),
-            *("-show_entries", "stream=codec_type,bit_rate,duration", "-of", "csv=p=0"),
+            *("-show_entries", "stream=codec_type,bit_rate,duration", "-of", "json"),
             str(mp4),
         ],
         capture_output=True,
         check=True,
         text=True,
     ).stdout
-    streams = [line.split(",") for line in probed.split()]
-    durations = {kind: float(duration) for kind, _bitrate, duration in streams}
-    video_bitrate = next(int(bitrate) for kind, bitrate, _duration in streams if kind == "video")
+    streams = json.loads(probed)["streams"]
+    durations = {stream["codec_type"]: float(stream["duration"]) for stream in streams}
+    video_bitrate = next(int(s["bit_rate"]) for s in streams if s["codec_type"] == "video")
     compared = subprocess.run(
         [
             settings.FFMPEG_BINARY,
@@ -291,7 +292,11 @@ def run(work_root: Path) -> Section:
         f"pipeline's, remuxed from the {rung.name} rung and the audio rendition, "
         f"{remuxed.video_bitrate:,} b/s, SSIM "
         f"{remuxed.ssim:.4f} against the source; a separate encode with the rung's settings "
-        f"(as the pipeline made it before), {encoded.video_bitrate:,} b/s, SSIM {encoded.ssim:.4f}."
+        f"(as the pipeline made it before), {encoded.video_bitrate:,} b/s, SSIM "
+        f"{encoded.ssim:.4f}. "
+        "The pipeline's MP4 lasts "
+        + ", ".join(f"{seconds:.2f} s ({kind})" for kind, seconds in remuxed.durations.items())
+        + "."
     )
     section.check("MP4 fallback: index (moov) before the data (faststart)", remuxed.faststart)
     section.check(
