@@ -25,6 +25,7 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from core import inserts
 from core.i18n import text_direction
 from core.tasks import send_task
 from questions.email_contexts import CONTEXTS
@@ -62,7 +63,7 @@ def queue_email(
         subject = body_text = body_html = ""
     else:
         subject, body_text, body_html = render_email(template, context, language)
-    message = OutboundEmail.objects.create(
+    message = OutboundEmail(
         to=to,
         kind=kind,
         subject=subject,
@@ -75,6 +76,7 @@ def queue_email(
         expires_at=expires_at
         or timezone.now() + timedelta(seconds=settings.OUTBOX_GIVE_UP_AFTER_SECONDS),
     )
+    inserts.insert(message)  # save()'s work, its INSERT compiled once: a burst writes thousands
     if publish:
         transaction.on_commit(lambda: enqueue_sending(message.pk))
     return message

@@ -169,12 +169,15 @@ class Question(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.title, allow_unicode=True)[:140] or "question"
+        self.fill_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("questions:detail", kwargs={"public_id": self.public_id, "slug": self.slug})
+
+    def fill_slug(self) -> None:
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:140] or "question"
 
     # What a state means to the pages, as booleans for templates (the states are in
     # questions/workflow.py).

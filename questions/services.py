@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import inserts
 from core.page_cache import site_changed
 from core.urls import absolute_url
 from events.models import Event, Theme
@@ -154,7 +155,7 @@ def submit_question(
             pending, mailed = _pending_and_mailed(event=event, email=email, title=title, text=text)
             if pending:
                 raise DuplicateSubmission()
-            question = Question.objects.create(
+            question = Question(
                 event=event,
                 theme=theme,
                 title=title,
@@ -165,6 +166,8 @@ def submit_question(
                 language=language,
                 state=S.UNCONFIRMED,
             )
+            question.fill_slug()
+            inserts.insert(question)  # Question.save()'s work, its INSERT compiled once
             if not mailed:
                 _queue_confirmation_email(question, checked=True)
             # Last in the transaction: today's tally rows are shared by every submission.

@@ -1,0 +1,60 @@
+"""core.inserts: a row inserted by the statement compiled once is the row save() would write."""
+
+import pytest
+from django.db import connection
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+
+from core import inserts
+from questions.models import OutboundEmail, Question
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def new_question(event, title: str) -> Question:
+    question = Question(
+        event=event,
+        theme=event.themes.first(),
+        title=title,
+        text="Que fait la France ?",
+        display_name="Camille",
+        email="camille@example.org",
+        region="BRE",
+        language="fr",
+    )
+    question.fill_slug()
+    return question
+
+
+def stored(instance):
+    row = type(instance).objects.get(pk=instance.pk)
+    return {k: v for k, v in model_to_dict(row).items() if k not in ("id", "public_id")}
+
+
+def test_an_inserted_row_is_the_row_save_writes_in_one_statement():
+    event = EventFactory()
+    saved = new_question(event, "Une question sur l'Europe")
+    saved.save()
+    inserted = new_question(event, "Une question sur l'Europe")
+    with CaptureQueriesContext(connection) as queries:
+        assert inserts.insert(inserted) is inserted
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+    assert inserted.pk > saved.pk and not inserted._state.adding
+    assert stored(inserted) == stored(saved)
+    row = Question.objects.get(pk=inserted.pk)
+    assert row.public_id == inserted.public_id != saved.public_id  # each its own default
+    assert row.created_at == inserted.created_at and row.updated_at == inserted.updated_at
+    assert row.created_at >= saved.created_at  # auto_now_add, auto_now: set at the insert
+    assert row.slug == "une-question-sur-leurope"
+
+
+def test_a_foreign_key_and_null_fields_are_written_as_save_writes_them():
+    question = new_question(EventFactory(), "Titre")
+    question.save()
+    message = inserts.insert(
+        OutboundEmail(to="a@example.org", kind="k", language="fr", question=question)
+    )
+    row = OutboundEmail.objects.get(pk=message.pk)
+    assert row.question == question and row.sent_at is None and row.attempts == 0
+    assert row.expires_at is None and row.created_at == message.created_at
