@@ -11,6 +11,7 @@ from django.urls import reverse
 from benchmarks.pages import CONNECTIONS, WARMUP_SECONDS, measure_hit_and_miss
 from benchmarks.report import Section
 from benchmarks.seed import BenchData
+from benchmarks.servers import web_threads
 from questions.models import Question
 
 TRIVIAL = "/bench/trivial/"
@@ -39,7 +40,8 @@ def run(base: str, data: BenchData, *, seconds: int, workers: int) -> Section:
         method=(
             f"As the public pages: wrk, 2 threads, {CONNECTIONS} connections, {seconds} s per "
             f"measurement after a {WARMUP_SECONDS} s warm-up, `Accept-Encoding: gzip`, gunicorn "
-            f"({workers} gthread workers × 4 threads), each measurement right after the trivial "
+            f"({workers} gthread workers × {web_threads()} threads), each measurement right after "
+            "the trivial "
             "view. *hit*: the JSON from the page cache (the API is served like the public pages: "
             "one Redis read, ETag, gzip/Brotli); *miss*: rendered for each request (a session "
             "cookie makes the portal skip the cache; the session lookup adds one query). The "

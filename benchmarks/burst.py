@@ -18,7 +18,7 @@ from django.utils import translation
 from benchmarks.load import percentile
 from benchmarks.report import Section
 from benchmarks.seed import BenchData
-from benchmarks.servers import child_pids
+from benchmarks.servers import child_pids, web_threads
 from questions.models import OutboundEmail, Question
 
 SUBMISSIONS = 10_000
@@ -170,7 +170,8 @@ def run(base: str, data: BenchData, *, server_pid: int) -> Section:
             "client shares the server's cores, and requests cost several times its CPU), post "
             "the event page's question form at a steady pace of "
             f"{SUBMISSIONS / SECONDS:.0f} submissions per second (one every "
-            f"{1000 * SECONDS / SUBMISSIONS:.0f} ms) against the same gunicorn, each submission "
+            f"{1000 * SECONDS / SUBMISSIONS:.0f} ms) against the same gunicorn ({web_threads()} "
+            "threads per worker), each submission "
             "a different citizen (e-mail address, X-Forwarded-For address behind one trusted "
             "proxy, idempotency token); the form was displayed more than the minimum fill time "
             "before. Accepted = redirected to the “check your inbox” page. Stored = questions "

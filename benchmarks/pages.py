@@ -10,6 +10,7 @@ from benchmarks.cpu import MISS_CPU_TARGET_MS, RUNS, page_misses
 from benchmarks.load import LoadResult, wrk
 from benchmarks.report import Section
 from benchmarks.seed import EVENT_QUESTIONS, BenchData
+from benchmarks.servers import web_threads
 
 CONNECTIONS = 50
 MANY_CONNECTIONS = 200
@@ -88,7 +89,7 @@ def run(base: str, data: BenchData, *, seconds: int, workers: int) -> Section:
         method=(
             f"wrk, 2 threads, {CONNECTIONS} connections, {seconds} s per measurement after a "
             f"{WARMUP_SECONDS} s warm-up, `Accept-Encoding: gzip`, against gunicorn "
-            f"({workers} gthread workers × 4 threads, as in the Procfile) on 127.0.0.1 with "
+            f"({workers} gthread workers × {web_threads()} threads) on 127.0.0.1 with "
             "DEBUG off and the page cache in Redis. Each page is measured right after the "
             "trivial view (`benchmarks/urls.py`: same middleware, no database, no template), so "
             "each ratio compares neighbouring measurements. *hit*: the page from the page cache "

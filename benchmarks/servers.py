@@ -46,6 +46,11 @@ class Server:
         return child_pids(self.pid)
 
 
+def web_threads() -> int:
+    """Threads per gunicorn worker: WEB_THREADS, as the Procfile reads it, with its default."""
+    return int(os.environ.get("WEB_THREADS", "4"))
+
+
 @contextmanager
 def gunicorn(port: int, env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
     """Serve the portal as the Procfile's `web` line does (gthread workers), on loopback."""
@@ -61,7 +66,7 @@ def gunicorn(port: int, env: dict[str, str], workers: int, log: Path) -> Iterato
         "--worker-class",
         "gthread",
         "--threads",
-        os.environ.get("WEB_THREADS", "4"),
+        str(web_threads()),
         "--timeout",
         "120",
         "--backlog",
