@@ -1,6 +1,5 @@
 """Citizens' forms. They validate input; services decide what happens."""
 
-import copy
 import re
 import uuid
 
@@ -170,37 +169,6 @@ class QuestionForm(forms.Form):
     @property
     def filled_by_robot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
-
-
-def _shallow(obj):
-    """copy.copy without the reduce protocol: an object of the same class and attributes."""
-    new = object.__new__(type(obj))
-    new.__dict__.update(obj.__dict__)
-    return new
-
-
-class QuickCopyFields(dict):
-    """A form's declared fields, copied for each form as Django's deepcopy copies them (each
-    field and its widget; the widget's attrs and choices, the field's error messages and
-    validators as new lists and dicts; a field's choices shared, as FixedChoiceField and
-    OfferedThemeField share them) without deepcopy's generic machinery: most of building a
-    bound question form (cProfile), which each submission of a burst does."""
-
-    def __deepcopy__(self, memo) -> dict:
-        fields = {}
-        for name, field in self.items():
-            copied, widget = _shallow(field), _shallow(field.widget)
-            widget.attrs = field.widget.attrs.copy()
-            if isinstance(widget, forms.widgets.ChoiceWidget):  # as its __deepcopy__ does
-                widget._choices = copy.copy(field.widget._choices)  # normalized already
-            copied.widget = widget
-            copied.error_messages = field.error_messages.copy()
-            copied.validators = field.validators[:]
-            fields[name] = copied
-        return fields
-
-
-QuestionForm.base_fields = QuickCopyFields(QuestionForm.base_fields)
 
 
 class ResendConfirmationForm(forms.Form):
