@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import signals
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
@@ -58,3 +59,22 @@ def test_a_foreign_key_and_null_fields_are_written_as_save_writes_them():
     row = OutboundEmail.objects.get(pk=message.pk)
     assert row.question == question and row.sent_at is None and row.attempts == 0
     assert row.expires_at is None and row.created_at == message.created_at
+
+
+def test_a_model_with_a_save_receiver_is_saved_by_the_orm_so_the_receiver_sees_it():
+    question = new_question(EventFactory(), "Titre")
+    question.save()
+    seen = []
+
+    def receiver(sender, instance, created, **kwargs):
+        seen.append((instance.to, created))
+
+    signals.post_save.connect(receiver, sender=OutboundEmail)
+    try:
+        message = inserts.insert(
+            OutboundEmail(to="a@example.org", kind="k", language="fr", question=question)
+        )
+    finally:
+        signals.post_save.disconnect(receiver, sender=OutboundEmail)
+    assert seen == [("a@example.org", True)]
+    assert OutboundEmail.objects.get(pk=message.pk).to == "a@example.org"
