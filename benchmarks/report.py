@@ -56,8 +56,8 @@ class Report:
             "# Benchmarks",
             "",
             "Written by `make bench` (benchmarks/); not part of the tests. Every figure below "
-            "comes from the one run described here; ratios compare measurements taken in that "
-            "same run. "
+            "comes from the one run described here, but in a section that names a later partial "
+            "run (`--only`); ratios compare measurements taken in the same run. "
             "Targets come from issue 7; a missed target is reported, never tuned away. The "
             "machine is shared (see the load averages): absolute figures move with its load, "
             "the ratios much less.",
@@ -67,15 +67,8 @@ class Report:
         ]
         lines += [f"- {name}: {value}" for name, value in self.machine.items()]
         lines += ["", "Set-up:", ""] + [f"- {item}" for item in self.setup] + [""]
-        lines += ["## Summary", ""]
-        if missed:
-            lines += ["Targets missed in this run:", ""] + [f"- {item}" for item in missed]
-        else:
-            lines.append("Every measured target was met in this run.")
         not_measured = [section.title for section in self.sections if section.not_measured]
-        if not_measured:
-            lines += ["", "Not measured in this run: " + ", ".join(not_measured) + "."]
-        lines.append("")
+        lines += summary_lines(missed, not_measured, "in this run")
         for section in self.sections:
             lines.append(section.markdown())
         return "\n".join(lines).rstrip() + "\n"
@@ -103,4 +96,35 @@ class Report:
                 text = text.replace("\n## Reading this run", f"\n{block}\n\n## Reading this run", 1)
             else:
                 text = text.rstrip() + f"\n\n{block}\n"
-        path.write_text(text.rstrip() + "\n", encoding="utf-8")
+        path.write_text(with_summary_of_sections(text).rstrip() + "\n", encoding="utf-8")
+
+
+MISSED = re.compile(r"^- ❌ \*\*missed\*\*: (.+)$", re.M)
+SECTION = re.compile(r"^## (.+?)[ \t]*\n(.*?)(?=^## |\Z)", re.S | re.M)
+
+
+def summary_lines(missed: list[str], not_measured: list[str], scope: str) -> list[str]:
+    lines = ["## Summary", ""]
+    if missed:
+        lines += [f"Targets missed {scope}:", ""] + [f"- {item}" for item in missed]
+    else:
+        lines.append(f"Every measured target was met {scope}.")
+    if not_measured:
+        lines += ["", f"Not measured {scope}: " + ", ".join(not_measured) + "."]
+    return [*lines, ""]
+
+
+def with_summary_of_sections(text: str) -> str:
+    """The summary after a partial run: the verdicts of the sections as they now stand, some
+    from the full run, some from later partial runs (each section names its run)."""
+    missed, not_measured = [], []
+    for title, body in SECTION.findall(text):
+        if title == "Summary" or title.startswith("Reading this run"):
+            continue
+        missed += [f"{title}: {target}" for target in MISSED.findall(body)]
+        if "**Not measured:**" in body:
+            not_measured.append(title)
+    scope = "in the sections below (each from the run it names)"
+    summary = "\n".join(summary_lines(missed, not_measured, scope)) + "\n"
+    pattern = re.compile(r"^## Summary[ \t]*\n.*?(?=^## |\Z)", re.S | re.M)
+    return pattern.sub(lambda _match: summary, text, count=1)
