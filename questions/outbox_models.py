@@ -17,20 +17,20 @@ class OutboundEmail(models.Model):
     e.g. its confirmation link has expired); then it is `abandoned` and staff see it.
     """
 
-    to = models.EmailField()
+    to = models.EmailField(_("recipient"))
     # Empty until sent for an e-mail rendered when it is sent (`template` set): a citizen's
     # submission stores the row only; the first attempt renders it and keeps the text.
-    subject = models.CharField(max_length=250, blank=True)
+    subject = models.CharField(_("subject"), max_length=250, blank=True)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     template = models.CharField(max_length=100, blank=True)
-    language = models.CharField(max_length=7, choices=settings.LANGUAGES)
-    kind = models.CharField(max_length=40)
+    language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES)
+    kind = models.CharField(_("kind"), max_length=40)
     question = models.ForeignKey(
         Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     # No attempt before this (backoff after a failure); empty: as soon as possible.

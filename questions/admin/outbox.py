@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_privacy import PersonalDataLookupsMixin
+from questions import emails
 from questions.admin.masking import mask_email
 from questions.admin.permissions import can_see_email
 from questions.models import OutboundEmail
@@ -60,7 +61,7 @@ class OutboundEmailAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
         "kind",
         "masked_to",
         "language",
-        "subject",
+        "shown_subject",
         "delivery",
         "attempts",
         "created_at",
@@ -92,6 +93,13 @@ class OutboundEmailAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     @admin.display(description=_("recipient"))
     def masked_to(self, message: OutboundEmail) -> str:
         return mask_email(message.to)
+
+    @admin.display(description=_("subject"))
+    def shown_subject(self, message: OutboundEmail) -> str:
+        # A confirmation is written by the attempt that sends it: no subject before.
+        if emails.needs_rendering(message):
+            return str(_("Written when it is sent"))
+        return message.subject
 
     @admin.display(description=_("delivery"))
     def delivery(self, message: OutboundEmail) -> str:

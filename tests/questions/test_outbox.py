@@ -13,7 +13,7 @@ from questions import emails, outbox
 from questions.models import OutboundEmail, Question
 from tests.factories import EventFactory, ThemeFactory, UserFactory
 from tests.production import free_port
-from tests.questions.conftest import question_data
+from tests.questions.conftest import question_data, sent
 from tests.smtp import smtp_server
 
 pytestmark = pytest.mark.django_db
@@ -310,3 +310,16 @@ def test_a_confirmation_whose_question_is_gone_is_abandoned_unsent(client):
     assert message.abandoned_at is not None and message.sent_at is None
     assert message.last_error == "its question no longer exists"
     assert mail.outbox == []
+
+
+def test_staff_see_the_outbox_in_french_and_that_an_unsent_confirmation_is_written_when_sent(
+    client, admin_client
+):
+    message = submitted_confirmation(client)
+    url = reverse("admin:questions_outboundemail_change", args=[message.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Rédigé au moment de l’envoi" in page
+    assert "Créé le" in page and "Envoyé le" in page and "Created at" not in page
+    sent(message)
+    page = admin_client.get(url).content.decode()
+    assert "Confirmez votre question" in page and "Rédigé au moment" not in page
