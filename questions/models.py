@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import SlugFromField
 from events.models import Event, Theme
 from events.regions import CITIZEN_REGION_CHOICES
 from questions.workflow import PUBLIC_STATES, SUPPORTABLE_STATES, UNDECIDED_STATES, QuestionState
@@ -63,7 +63,15 @@ class Question(models.Model):
     public_id = models.CharField(
         _("public id"), max_length=12, unique=True, default=new_public_id, editable=False
     )
-    slug = models.SlugField(_("slug"), max_length=140, allow_unicode=True, blank=True)
+    # Made from the title when the question is first written (any write path: see the field).
+    slug = SlugFromField(
+        _("slug"),
+        max_length=140,
+        allow_unicode=True,
+        blank=True,
+        populate_from="title",
+        fallback="question",
+    )
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="questions", verbose_name=_("event")
     )
@@ -168,16 +176,8 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        self.fill_slug()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("questions:detail", kwargs={"public_id": self.public_id, "slug": self.slug})
-
-    def fill_slug(self) -> None:
-        if not self.slug:
-            self.slug = slugify(self.title, allow_unicode=True)[:140] or "question"
 
     # What a state means to the pages, as booleans for templates (the states are in
     # questions/workflow.py).

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def new_question(event, title: str) -> Question:
-    question = Question(
+    return Question(
         event=event,
         theme=event.themes.first(),
         title=title,
@@ -24,8 +24,6 @@ def new_question(event, title: str) -> Question:
         region="BRE",
         language="fr",
     )
-    question.fill_slug()
-    return question
 
 
 def stored(instance):
@@ -78,3 +76,46 @@ def test_a_model_with_a_save_receiver_is_saved_by_the_orm_so_the_receiver_sees_i
         signals.post_save.disconnect(receiver, sender=OutboundEmail)
     assert seen == [("a@example.org", True)]
     assert OutboundEmail.objects.get(pk=message.pk).to == "a@example.org"
+
+
+def test_a_model_that_overrides_save_is_saved_by_save(monkeypatch):
+    calls = []
+    original = Question.save
+
+    def save(self, *args, **kwargs):
+        calls.append(kwargs)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Question, "save", save)
+    question = inserts.insert(new_question(EventFactory(), "Titre"))
+    assert calls == [{"force_insert": True}]
+    assert Question.objects.get(pk=question.pk).title == "Titre"
+
+
+@pytest.mark.parametrize("write", ["save", "bulk_create", "insert"])
+def test_every_write_path_makes_the_slug_from_the_title(write):
+    event = EventFactory()
+    question = new_question(event, "L'Europe et l'Afrique : quelle coopération ?")
+    if write == "save":
+        question.save()
+    elif write == "bulk_create":
+        Question.objects.bulk_create([question])
+    else:
+        inserts.insert(question)
+    row = Question.objects.get(event=event)
+    assert row.slug == "leurope-et-lafrique-quelle-coopération"
+    assert question.slug == row.slug  # the instance written has it too, for its URL
+
+
+def test_a_title_with_no_letter_gets_a_slug_all_the_same():
+    question = inserts.insert(new_question(EventFactory(), "???"))
+    assert Question.objects.get(pk=question.pk).slug == "question"
+
+
+def test_a_slug_given_is_kept():
+    question = new_question(EventFactory(), "Titre")
+    question.slug = "choisi"
+    question.save()
+    question.title = "Autre titre"
+    question.save()
+    assert Question.objects.get(pk=question.pk).slug == "choisi"

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from events.models import Event, Theme
 from events.regions import CITIZEN_REGION_CHOICES
@@ -111,7 +110,6 @@ def synthetic_question(rng: random.Random, events: list[Event], themes: dict) ->
     public_id = new_public_id()
     return Question(
         public_id=public_id,
-        slug=slugify(title, allow_unicode=True)[:140],
         event=event,
         theme=rng.choice(themes[event.pk]),
         title=title,
