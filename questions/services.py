@@ -6,13 +6,12 @@ until the transaction commits.
 
 import functools
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -166,8 +165,7 @@ def submit_question(
                 language=language,
                 state=S.UNCONFIRMED,
             )
-            question.fill_slug()
-            inserts.insert(question)  # Question.save()'s work, its INSERT compiled once
+            inserts.insert(question)  # save()'s work, its INSERT compiled once
             if not mailed:
                 _queue_confirmation_email(question, checked=True)
             # Last in the transaction: today's tally rows are shared by every submission.
@@ -199,48 +197,52 @@ def _pending_and_mailed(*, event: Event, email: str, title: str, text: str) -> t
     checks cost about as much CPU as the three rows a submission writes; this statement about a
     tenth of that (callgrind), and a burst runs it thousands of times a minute."""
     now = timezone.now()
-    adapt = connection.ops.adapt_datetimefield_value
-    since_mailed = now - timedelta(seconds=settings.QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS)
+    duplicate_since = connection.ops.adapt_datetimefield_value(now - DUPLICATE_WINDOW)
     with connection.cursor() as cursor:
         cursor.execute(
-            _pending_and_mailed_sql(),
-            [
-                email,
-                event.pk,
-                title,
-                text,
-                adapt(now - DUPLICATE_WINDOW),
-                email,
-                adapt(since_mailed),
-            ],
+            f"SELECT {_pending_sql()}, {_mailed_sql()}",
+            [email, event.pk, title, text, duplicate_since, *_mailed_params(email, now)],
         )
         pending, mailed = cursor.fetchone()
     return bool(pending), bool(mailed)
 
 
+def _confirmation_mailed(email: str) -> bool:
+    """A confirmation e-mail went to this address within the interval (the resends' check)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_mailed_sql()}", _mailed_params(email, timezone.now()))
+        return bool(cursor.fetchone()[0])
+
+
+# The states and kind below are literals, as the partial indexes' conditions are.
 @functools.cache
-def _pending_and_mailed_sql() -> str:
-    """The statement of _pending_and_mailed; the states and kind are literals, as the partial
-    index's condition is."""
-    quote = connection.ops.quote_name
-    questions, emails = Question._meta.db_table, OutboundEmail._meta.db_table
+def _pending_sql() -> str:
+    """EXISTS: the same question (event, title, text) waits unconfirmed with this address (any
+    case), sent within DUPLICATE_WINDOW. Parameters: address, event id, title, text, since."""
+    table = connection.ops.quote_name(Question._meta.db_table)
     return (
-        f"SELECT EXISTS (SELECT 1 FROM {quote(questions)} WHERE UPPER(email) = UPPER(%s) "  # noqa: S608 - names from the models
+        f"EXISTS (SELECT 1 FROM {table} WHERE UPPER(email) = UPPER(%s) "  # noqa: S608 - names from the model
         f"AND event_id = %s AND state = '{S.UNCONFIRMED}' AND title = %s AND text = %s "
-        f"AND created_at >= %s), "
-        f"EXISTS (SELECT 1 FROM {quote(emails)} WHERE UPPER({quote('to')}) = UPPER(%s) "
-        f"AND kind = '{CONFIRMATION_KIND}' AND created_at >= %s)"
+        f"AND created_at >= %s)"
     )
 
 
-def _confirmations_mailed(email: str) -> QuerySet[OutboundEmail]:
-    """Confirmation e-mails sent to this address (any case) within the interval."""
-    since = timezone.now() - timedelta(
-        seconds=settings.QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS
+@functools.cache
+def _mailed_sql() -> str:
+    """EXISTS: a confirmation e-mail went to this address (any case) within
+    QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS; the one definition of that rule, for
+    submissions and resends alike. Parameters: _mailed_params()."""
+    quote = connection.ops.quote_name
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(OutboundEmail._meta.db_table)} "  # noqa: S608 - names from the model
+        f"WHERE UPPER({quote('to')}) = UPPER(%s) AND kind = '{CONFIRMATION_KIND}' "
+        f"AND created_at >= %s)"
     )
-    return OutboundEmail.objects.filter(
-        kind=CONFIRMATION_KIND, to__iexact=email, created_at__gte=since
-    )
+
+
+def _mailed_params(email: str, now: datetime) -> list[object]:
+    interval = timedelta(seconds=settings.QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS)
+    return [email, connection.ops.adapt_datetimefield_value(now - interval)]
 
 
 def _queue_confirmation_email(question: Question, *, checked: bool = False) -> bool:
@@ -249,7 +251,7 @@ def _queue_confirmation_email(question: Question, *, checked: bool = False) -> b
     never quotes the title (a stranger's words in the owner's inbox). A link asked for again
     (the "lost link" form) follows the same rule. `checked`: the caller has just found no such
     e-mail (a submission checks it with its duplicate check)."""
-    if not checked and _confirmations_mailed(question.email).exists():
+    if not checked and _confirmation_mailed(question.email):
         return False
     queue_email(
         to=question.email,

@@ -109,6 +109,16 @@ def test_resend_only_for_unconfirmed_questions():
     assert OutboundEmail.objects.count() == 2
 
 
+def test_a_resend_counts_the_e_mail_sent_to_the_address_written_in_another_case():
+    question = submit(EventFactory())
+    Question.objects.filter(pk=question.pk).update(email=question.email.upper())
+    question.refresh_from_db()
+    assert not services.resend_confirmation(question=question)
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=16))
+    assert services.resend_confirmation(question=question)
+    assert OutboundEmail.objects.count() == 2
+
+
 def test_supports_once_per_browser_and_never_on_answered_questions():
     question = QuestionFactory()
     supports.support_question(question=question, browser_key="k1", email="a@example.org")
