@@ -49,7 +49,13 @@ except ImportError:  # pragma: no cover - Brotli is a dependency; gzip still wor
 
 logger = logging.getLogger(__name__)
 ENTRY_KEY = "pages:entry:{digest}:{encoding}"
-ENCODINGS = ("br", "gzip", "identity")
+# How each stored encoding of a page is made, in the order a visitor's choice prefers them.
+ENCODERS: dict[str, Callable[[bytes], bytes]] = {
+    **({"br": lambda body: brotli.compress(body, quality=5)} if brotli is not None else {}),
+    "gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
+    "identity": lambda body: body,
+}
+ENCODINGS = tuple(ENCODERS)
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 # Headers never stored as they were rendered: the server's, the body's own (per encoding), the
 # validators (the entry's own), and cookies (a page that sets one is never stored).
@@ -218,9 +224,7 @@ def preferred_encoding(request: HttpRequest) -> str:
         name, _, quality = item.strip().partition(";")
         if quality.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
             accepted.add(name.strip().lower())
-    if "br" in accepted and brotli is not None:
-        return "br"
-    return "gzip" if "gzip" in accepted else "identity"
+    return next(name for name in ENCODINGS if name in accepted or name == "identity")
 
 
 @dataclass
@@ -316,10 +320,7 @@ def public_headers(response: HttpResponse) -> list[tuple[str, str]]:
 
 
 def compressed_bodies(body: bytes) -> dict[str, bytes]:
-    bodies = {"identity": body, "gzip": gzip.compress(body, compresslevel=6, mtime=0)}
-    if brotli is not None:
-        bodies["br"] = brotli.compress(body, quality=5)
-    return bodies
+    return {name: encode(body) for name, encode in ENCODERS.items()}
 
 
 def make_entries(response: HttpResponse, generations: str) -> dict[str, Entry]:
