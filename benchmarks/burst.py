@@ -87,26 +87,34 @@ class Burst:
             "X-Forwarded-For": ip,
             "Referer": self.url,
         }
-        # Once more on a fresh connection if the server had closed the kept one (idle
-        # keep-alive): the same idempotency token, so a resent submission is stored once.
-        for attempt in (1, 2):
-            connection = self.connection()
-            try:
-                connection.request("POST", self.path, body=body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-            except (OSError, http.client.HTTPException) as error:
-                connection.close()
-                self.local.connection = None
-                if attempt == 2 or not isinstance(
-                    error, (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
-                ):
-                    return f"client error ({type(error).__name__})"
-                continue
-            break
-        if response.status == 302 and "/questions/sent/" in (response.getheader("Location") or ""):
+        try:
+            status, location = self.post(body, headers)
+        except (OSError, http.client.HTTPException) as error:
+            return f"client error ({type(error).__name__})"
+        if status == 302 and "/questions/sent/" in location:
             return "accepted"
-        return f"HTTP {response.status}"
+        return f"HTTP {status}"
+
+    def post(self, body: str, headers: dict[str, str]) -> tuple[int, str]:
+        """(status, Location) of the form's POST. Once more on a fresh connection if the server
+        had closed the kept one (idle keep-alive): the same idempotency token, so a resent
+        submission is stored once."""
+        try:
+            return self.post_once(body, headers)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            return self.post_once(body, headers)
+
+    def post_once(self, body: str, headers: dict[str, str]) -> tuple[int, str]:
+        connection = self.connection()
+        try:
+            connection.request("POST", self.path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            self.local.connection = None  # the next request opens a fresh one
+            raise
+        return response.status, response.getheader("Location") or ""
 
     def run_client(self, started: float) -> None:
         interval = SECONDS / SUBMISSIONS
