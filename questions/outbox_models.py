@@ -9,6 +9,27 @@ from django.utils.translation import gettext_lazy as _
 from questions.models import Question
 
 
+class EmailKind(models.TextChoices):
+    """What each kind of e-mail is called for staff. Not the field's choices: a label can change,
+    or a kind be added, without a migration; a kind missing here shows as its code."""
+
+    QUESTION_CONFIRMATION = "question_confirmation", _("Question confirmation")
+    SUPPORT_EMAIL_CONFIRMATION = "support_email_confirmation", _("Support confirmation")
+    QUESTION_APPROVED = "question_approved", _("Question approved")
+    QUESTION_REJECTED = "question_rejected", _("Question rejected")
+    QUESTION_MERGED = "question_merged", _("Question merged into a duplicate")
+    QUESTION_CORRECTED = "question_corrected", _("Question corrected")
+    QUESTION_ANSWERED = "question_answered", _("Answer published")
+
+
+def kind_label(kind: str) -> str:
+    """The translated name of an e-mail kind (its code if the kind is unknown)."""
+    try:
+        return str(EmailKind(kind).label)
+    except ValueError:
+        return kind
+
+
 class OutboundEmail(models.Model):
     """Outbox: e-mails written in the same transaction as the change that causes them.
 
@@ -60,4 +81,5 @@ class OutboundEmail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.to}"
+        # No address: the admin's title and breadcrumbs show it to every moderator.
+        return f"{kind_label(self.kind)} #{self.pk}"

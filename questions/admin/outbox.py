@@ -7,6 +7,8 @@ error texts, unless the user holds questions.view_citizen_email.
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_privacy import PersonalDataLookupsMixin
@@ -14,8 +16,11 @@ from questions import emails
 from questions.admin.masking import mask_email
 from questions.admin.permissions import can_see_email
 from questions.models import OutboundEmail
+from questions.outbox_models import EmailKind, kind_label
 
 SENT, WAITING, ABANDONED = "sent", "waiting", "abandoned"
+# The list shows the start of an error (the whole text is its tooltip and on the e-mail's page).
+ERROR_CHARS_IN_LIST = 60
 
 
 class DeliveryFilter(admin.SimpleListFilter):
@@ -35,30 +40,43 @@ class DeliveryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds by their names; the same `kind` parameter as the field's own filter."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return EmailKind.choices
+
+    def queryset(self, request, queryset: QuerySet[OutboundEmail]) -> QuerySet[OutboundEmail]:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 def unmasked(fields: list[str]) -> list[str]:
     """The real fields instead of their masked displays, for those allowed to see addresses."""
-    swap = {"masked_to": "to", "masked_error": "last_error"}
+    swap = {"masked_to": "to", "masked_error": "last_error", "short_masked_error": "short_error"}
     return [swap.get(name, name) for name in fields]
 
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     list_display = [
-        "kind",
+        "kind_name",
         "masked_to",
         "delivery",
         "attempts",
         "created_at",
         "next_attempt_at",
         "expires_at",
-        "masked_error",
+        "short_masked_error",
     ]
-    list_filter = [DeliveryFilter, "kind", "language"]
+    list_filter = [DeliveryFilter, KindFilter, "language"]
     ordering = ["-created_at", "-pk"]
     list_per_page = 50
     show_full_result_count = False
     fields = [
-        "kind",
+        "kind_name",
         "masked_to",
         "language",
         "shown_subject",
@@ -90,6 +108,10 @@ class OutboundEmailAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, message: OutboundEmail) -> str:
+        return kind_label(message.kind)
+
     @admin.display(description=_("recipient"))
     def masked_to(self, message: OutboundEmail) -> str:
         return mask_email(message.to)
@@ -113,3 +135,20 @@ class OutboundEmailAdmin(PersonalDataLookupsMixin, admin.ModelAdmin):
     def masked_error(self, message: OutboundEmail) -> str:
         # A refusal names the address: masked like the address itself.
         return message.last_error.replace(message.to, mask_email(message.to))
+
+    @admin.display(description=_("last error"))
+    def short_masked_error(self, message: OutboundEmail) -> str:
+        return shortened(self.masked_error(message))
+
+    @admin.display(description=_("last error"))
+    def short_error(self, message: OutboundEmail) -> str:
+        return shortened(message.last_error)
+
+
+def shortened(error: str) -> str:
+    """An error's start for the list, the whole text as its tooltip (the list fits a laptop)."""
+    if not error:
+        return ""
+    return format_html(
+        '<span title="{}" dir="auto">{}</span>', error, Truncator(error).chars(ERROR_CHARS_IN_LIST)
+    )
