@@ -88,28 +88,65 @@ COLUMNS: tuple[Column, ...] = (
     Column("event_starts_at", DATE_TIME, _("Start of the tour event."), None),
     Column("published_at", NULLABLE_DATE_TIME, _("When a moderator published the question."), None),
     Column("selected_at", NULLABLE_DATE_TIME, _("When it was selected for a video answer."), None),
-    Column("answered_at", NULLABLE_DATE_TIME, _("When its video answer was published."), None),
-    Column("answer_video_url", NULLABLE_URI, _("MP4 file of the video answer."), None),
-    Column("answer_poster_url", NULLABLE_URI, _("Still image of the video answer."), None),
     Column(
-        "answer_embed_url", NULLABLE_URI, _("Player of the answer for other sites (iframe)."), None
+        "answered_at",
+        NULLABLE_DATE_TIME,
+        _(
+            "When its answer was published (its video, or the recording of the event where it "
+            "was answered on stage)."
+        ),
+        None,
+    ),
+    Column(
+        "answer_video_url",
+        NULLABLE_URI,
+        _(
+            "MP4 file of the answer; for an answer given on stage, the event's recording with "
+            "the answer's start and end as a media fragment (#t=start,end)."
+        ),
+        None,
+    ),
+    Column("answer_poster_url", NULLABLE_URI, _("Still image of the answer's video."), None),
+    Column(
+        "answer_embed_url",
+        NULLABLE_URI,
+        _("Player of the answer for other sites (iframe), from the answer's start."),
+        None,
+    ),
+    Column(
+        "answer_on_stage",
+        {"type": "boolean"},
+        _(
+            "Whether it was answered on stage during the tour event (an excerpt of the event's "
+            "recording) rather than in a video of its own."
+        ),
+        False,
+    ),
+    Column(
+        "answer_start_seconds",
+        {"type": ["number", "null"], "minimum": 0},
+        _("For an answer given on stage: where it starts in the event's recording, in seconds."),
+        1325.0,
     ),
     Column(
         "answer_duration_seconds",
         {"type": ["number", "null"], "minimum": 0},
-        _("Length of the video answer in seconds."),
+        _("Length of the answer in seconds."),
         61.4,
     ),
     Column(
         "answer_caption_languages",
         {"type": "array", "items": LANGUAGE, "uniqueItems": True},
-        _("Languages of the video answer's captions (CSV: separated by spaces)."),
+        _("Languages of the captions of the answer's video (CSV: separated by spaces)."),
         ["fr", "en"],
     ),
     Column(
         "answer_transcript",
         {"type": ["string", "null"]},
-        _("Transcript of the video answer."),
+        _(
+            "Transcript of the video answer; none for an answer given on stage (the "
+            "recording's captions hold what was said)."
+        ),
         None,
     ),
 )

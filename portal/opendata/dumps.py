@@ -27,12 +27,15 @@ logger = logging.getLogger(__name__)
 
 
 def csv_row(record: dict) -> list:
-    """Lists become space-separated words; null becomes an empty cell."""
+    """Lists become space-separated words, booleans true or false (as in the JSON), null an
+    empty cell."""
     row = []
     for name in COLUMN_NAMES:
         value = record[name]
         if isinstance(value, list):
             value = " ".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
         row.append("" if value is None else value)
     return row
 

@@ -21,6 +21,7 @@ from portal.opendata.models import OpenDataDump
 from questions.models import QuestionState
 from questions.moderation import approve_question
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory
+from tests.media_pipeline.recording_pages import published_recording
 from tests.portal.answers import publish_answer
 
 pytestmark = pytest.mark.django_db
@@ -145,9 +146,38 @@ def test_an_answered_record_links_its_published_video_captions_and_transcript(cl
     assert record["answer_caption_languages"] == ["ar", "fr"]
     assert record["answer_transcript"] == "Merci pour votre question."
     assert record["event_region"] == "HDF" and record["event_city"] == "Lille"
+    assert record["answer_on_stage"] is False and record["answer_start_seconds"] is None
+    assert record["answer_duration_seconds"] == 61.4
     approved = client.get(f"{API}{dataset['approved'].public_id}/").json()
     assert approved["answer_video_url"] is None and approved["answer_caption_languages"] == []
+    assert approved["answer_on_stage"] is False and approved["answered_at"] is None
     assert approved["pseudonym"] == "Camille"
+
+
+def test_a_question_answered_on_stage_links_its_moment_in_the_event_recording(client, schema):
+    recording, first, second = published_recording()
+    record = client.get(f"{API}{second.public_id}/").json()
+    assert_valid(schema, "Question", record)
+    assert record["state"] == "answered" and record["answered_at"]
+    assert record["answer_on_stage"] is True
+    # 20:00–28:00 into the recording: its MP4 with a media fragment, the embed from 20:00.
+    assert record["answer_video_url"].startswith("http")
+    assert record["answer_video_url"].endswith(f"{recording.mp4.url}#t=1200,1680")
+    assert record["answer_poster_url"].endswith(recording.poster.url)
+    assert record["answer_embed_url"].endswith(f"/embed/{second.public_id}/?t=1200")
+    assert record["answer_start_seconds"] == 1200.0
+    assert record["answer_duration_seconds"] == 480.0
+    assert record["answer_caption_languages"] == ["fr"]
+    assert record["answer_transcript"] is None  # the recording's covers the whole event
+    row = csv_row(record)
+    assert row[COLUMN_NAMES.index("answer_on_stage")] == "true"
+    assert row[COLUMN_NAMES.index("answer_start_seconds")] == 1200.0
+
+
+def test_a_stage_answer_whose_chapter_is_not_published_shows_no_answer(client):
+    _recording, first, _second = published_recording(chapters=False)
+    record = client.get(f"{API}{first.public_id}/").json()
+    assert record["answer_on_stage"] is False and record["answer_video_url"] is None
 
 
 def test_a_private_question_is_not_found(client, dataset):
@@ -216,15 +246,17 @@ def test_invalid_parameters_are_refused_with_a_400_that_names_them(
     assert_valid(schema, "Error", response.json())
 
 
-def test_a_page_costs_two_queries_however_many_answered_records_it_holds(
+def test_a_page_costs_three_queries_however_many_answered_records_it_holds(
     client, dataset, django_assert_num_queries
 ):
     for _ in range(3):
         publish_answer(QuestionFactory(state=QuestionState.SELECTED))
-    # The questions with their event, theme and video; the captions of the page's videos.
-    with django_assert_num_queries(2):
+    published_recording()
+    # The questions with their event, theme, video and chapter; the captions of the page's
+    # videos; the captions of its recordings.
+    with django_assert_num_queries(3):
         response = client.get(f"{API}?limit=100")
-    assert len(response.json()["results"]) == 6
+    assert len(response.json()["results"]) == 8
 
 
 def test_api_answers_are_publicly_cacheable_and_open_to_other_origins(client, dataset):
