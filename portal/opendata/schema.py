@@ -17,7 +17,7 @@ from portal.opendata.filters import DEFAULT_LIMIT, MAX_LIMIT
 LICENCE_NAME = "Licence Ouverte / Open Licence 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 LICENCE_SPDX = "etalab-2.0"
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"  # 1.1: answers given on stage (answer_on_stage, answer_start_seconds)
 
 
 def record_schema() -> dict:
