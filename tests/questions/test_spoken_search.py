@@ -10,6 +10,7 @@ from media_pipeline.models import AnswerVideo, VideoState
 from media_pipeline.services import captions
 from questions.models import QuestionState
 from tests.factories import QuestionFactory
+from tests.media_pipeline.recording_pages import published_recording
 from tests.portal.answers import publish_answer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql_only]
@@ -17,6 +18,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgresql_only]
 FRENCH = (
     "WEBVTT\n\n00:00.000 --> 00:04.000\nBonjour, et merci pour votre question.\n\n"
     "02:14.000 --> 02:18.500\nNos ambassades accueillent les étudiants étrangers.\n"
+)
+# The event's recording: its chapters run 5:00–15:00 and 20:00–28:00 (recording_pages).
+RECORDING = (
+    "WEBVTT\n\n02:00.000 --> 02:05.000\nBienvenue à Rennes pour cette rencontre.\n\n"
+    "21:30.000 --> 21:35.000\nLes bourses des étudiants étrangers augmenteront.\n"
 )
 ARABIC = "WEBVTT\n\n02:15.000 --> 02:19.000\nسفاراتنا تستقبل الطلاب الأجانب.\n"
 
@@ -101,3 +107,26 @@ def test_the_results_page_keeps_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         html = search(client, "ambassades")
     assert html.count("Dit à 02:14") == 4
+
+
+def test_a_word_said_on_stage_finds_the_question_at_its_moment_in_the_recording(client):
+    recording, first, second = published_recording()
+    captions.set_caption(video=recording, language="fr", content=RECORDING.encode())
+    html = search(client, "bourses etudiants")
+    assert f'href="{second.get_absolute_url()}#t=1290"' in html
+    assert "Dit à 21:30 dans l’enregistrement de la rencontre" in html
+    assert "Les bourses des étudiants étrangers augmenteront." in html
+    assert first.get_absolute_url() not in html  # said in the other question's chapter
+
+
+def test_words_said_outside_every_chapter_find_no_question(client):
+    recording, _first, _second = published_recording()
+    captions.set_caption(video=recording, language="fr", content=RECORDING.encode())
+    html = search(client, "bienvenue")
+    assert "Dit à" not in html
+
+
+def test_a_stage_answer_is_searched_once_its_chapter_is_published(client):
+    recording, _first, second = published_recording(chapters=False)
+    captions.set_caption(video=recording, language="fr", content=RECORDING.encode())
+    assert second.get_absolute_url() not in search(client, "bourses")
