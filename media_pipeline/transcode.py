@@ -4,13 +4,15 @@ is the matching rung's encoded streams, remuxed.
 The source is decoded once; a `split` filter feeds the ladder and the poster frame, and each rung
 of the ladder (H.264, fMP4 segments, a master playlist through `var_stream_map`) is scaled from the
 rung above it. The sound is encoded once (AAC), as one audio rendition every rung refers to (an
-`EXT-X-MEDIA` audio group in the master playlist); a source without sound has no audio group.
+`EXT-X-MEDIA` audio group in the master playlist, in the language spoken in the video and named
+in it); a source without sound has no audio group.
 Progress is read from `-progress pipe:1`. Each stream is encoded once: the progressive MP4
 (`+faststart`) copies the video packets of the rung at or below MP4_MAX_HEIGHT and the audio
 rendition's packets (a second ffmpeg, no decoding), so it has that rung's codec, size, bitrate and
 quality.
 """
 
+import re
 import subprocess
 import tempfile
 import threading
@@ -39,6 +41,9 @@ AUDIO_BITRATE = 128_000
 # master playlist.
 AUDIO_NAME = "audio"
 AUDIO_GROUP = "audio"
+# ffmpeg 5.1 names every audio rendition "audio_<n>" whatever var_stream_map's `name:` (that only
+# names its folder): the name players list is written into the master playlist afterwards.
+AUDIO_RENDITION_NAME = re.compile(r'^(#EXT-X-MEDIA:TYPE=AUDIO,.*?\bNAME=")[^"]*(")', re.MULTILINE)
 # Output shorter than this share of the probed duration means the input was cut short.
 MIN_OUTPUT_SHARE = 0.9
 # The remux reads our own rung: its playlist (hls) and fMP4 segments (mov), local files only.
@@ -136,8 +141,40 @@ def scaled_rungs(video: ffmpeg.nodes.FilterableStream, rungs: list[Rung]) -> lis
     return streams
 
 
-def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Rung]) -> list[str]:
-    """The one encode: every rung of the HLS ladder and the poster frame."""
+def bcp47(language: str) -> str:
+    """A portal language code as the BCP-47 tag HLS expects (`zh-hans` → `zh-Hans`)."""
+    primary, *subtags = language.split("-")
+    # Script subtags in title case (Hans), regions in capitals (BR).
+    cased = [
+        tag.title() if len(tag) == 4 else tag.upper() if len(tag) == 2 else tag for tag in subtags
+    ]
+    return "-".join([primary.lower(), *cased])
+
+
+def language_name(language: str) -> str:
+    """The language's name in itself (Français, العربية), as the portal's language menu shows it."""
+    return str(dict(settings.LANGUAGES).get(language, language))
+
+
+def name_audio_rendition(master: Path, name: str) -> None:
+    """Give the master playlist's audio rendition the NAME a player lists among audio tracks."""
+    text = master.read_text(encoding="utf-8")
+    master.write_text(
+        AUDIO_RENDITION_NAME.sub(lambda found: f"{found[1]}{name}{found[2]}", text),
+        encoding="utf-8",
+    )
+
+
+def build_command(
+    source: Path,
+    folder: Path,
+    facts: ProbeFacts,
+    rungs: list[Rung],
+    language: str | None = None,
+) -> list[str]:
+    """The one encode: every rung of the HLS ladder and the poster frame. `language`: the one
+    spoken in the video (the portal's default if not known), the audio rendition's LANGUAGE."""
+    language = bcp47(language or settings.LANGUAGE_CODE)
     # The demuxer ffprobe accepted, pinned, and the allow-list again: see media_pipeline.probe.
     source_input = ffmpeg.input(
         str(source),
@@ -172,7 +209,7 @@ def build_command(source: Path, folder: Path, facts: ProbeFacts, rungs: list[Run
     if facts.has_audio:
         hls_streams.append(source_input.audio)
         per_stream["b:a:0"] = AUDIO_BITRATE
-        stream_map.append(f"a:0{group},default:yes,name:{AUDIO_NAME}")
+        stream_map.append(f"a:0{group},default:yes,language:{language},name:{AUDIO_NAME}")
     hls = ffmpeg.output(
         *hls_streams,
         str(playlist_of(folder, "%v")),
@@ -319,13 +356,16 @@ def transcode(
     folder: Path,
     facts: ProbeFacts,
     on_progress: Callable[[float], None],
+    language: str | None = None,
 ) -> TranscodeResult:
-    """Write all outputs into `folder` (an empty local folder) and describe them."""
+    """Write all outputs into `folder` (an empty local folder) and describe them. `language`: the
+    one spoken in the video (the portal's default if not known)."""
+    language = language or settings.LANGUAGE_CODE
     rungs = ladder_for(facts)
     make_folders(folder, facts, rungs)
     started = time.monotonic()
     log, encoded = run_ffmpeg(
-        build_command(source, folder, facts, rungs),
+        build_command(source, folder, facts, rungs, language),
         facts.duration,
         on_progress,
         timeout=settings.MEDIA_TRANSCODE_TIMEOUT_SECONDS,
@@ -339,6 +379,8 @@ def transcode(
             % {"encoded": encoded, "duration": facts.duration},
             log=log,
         )
+    if facts.has_audio:
+        name_audio_rendition(folder / MASTER_PLAYLIST, language_name(language))
     remux_fallback(
         folder,
         mp4_rung_of(rungs),

@@ -82,7 +82,13 @@ def transcode_source(
     )
     result_folder = folder / "outputs"
     result_folder.mkdir()
-    return transcode(source=source, folder=result_folder, facts=facts, on_progress=on_progress)
+    return transcode(
+        source=source,
+        folder=result_folder,
+        facts=facts,
+        on_progress=on_progress,
+        language=video.language,
+    )
 
 
 def store_outputs(

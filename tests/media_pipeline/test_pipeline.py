@@ -88,6 +88,10 @@ def test_a_clip_becomes_an_hls_ladder_an_mp4_and_posters(selected_question, clip
     assert list(groups) == ["group_audio"], master
     assert groups["group_audio"]["URI"] == "audio/index.m3u8"
     assert groups["group_audio"]["DEFAULT"] == "YES"
+    # Players list the track by its NAME, in the language spoken (French unless staff say
+    # otherwise), never ffmpeg's "audio_1".
+    (rendition,) = [line for line in master.splitlines() if line.startswith("#EXT-X-MEDIA:")]
+    assert 'LANGUAGE="fr"' in rendition and 'NAME="Français"' in rendition, rendition
     variants = stream_variants(master)
     assert [uri for uri, _attributes in variants] == ["360p/index.m3u8", "240p/index.m3u8"]
     assert all(attributes.get("AUDIO") == '"group_audio"' for _uri, attributes in variants)
@@ -114,6 +118,18 @@ def test_a_clip_becomes_an_hls_ladder_an_mp4_and_posters(selected_question, clip
     assert (video.poster_width, video.poster_height) == poster.size
     with Image.open(stored_path(video.poster_small.name)) as small:
         assert (small.format, small.size) == ("WEBP", (480, 270))
+
+
+def test_the_audio_track_carries_the_language_spoken_in_the_video(selected_question, clip):
+    video = attach(selected_question, clip)
+    AnswerVideo.objects.filter(pk=video.pk).update(language="zh-hans")
+    processing.process_video(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.state == VideoState.READY, video.error_reason
+    master = stored_path(video.hls_master.name).read_text(encoding="utf-8")
+    (rendition,) = [line for line in master.splitlines() if line.startswith("#EXT-X-MEDIA:")]
+    assert 'LANGUAGE="zh-Hans"' in rendition and 'NAME="简体中文"' in rendition, rendition
+    assert audio_groups(master)["group_audio"]["URI"] == "audio/index.m3u8"
 
 
 @pytest.mark.parametrize(("language", "drafted"), [("fr", True), ("en", True), ("ar", False)])
