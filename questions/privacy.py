@@ -10,9 +10,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from core.page_cache import site_changed
+from questions import emails as outbox_emails
 from questions import tallies
 from questions.models import ModerationDecision, OutboundEmail, Question, QuestionState, Support
 from questions.selectors import forget_state_counts
@@ -150,17 +152,28 @@ def export_personal_data(*, email: str) -> dict:
             }
             for support in supports
         ],
-        "emails": [
-            {
-                "kind": message.kind,
-                "subject": message.subject,
-                "body": message.body_text,
-                "language": message.language,
-                "created_at": iso(message.created_at),
-                "sent_at": iso(message.sent_at),
-            }
-            for message in emails
-        ],
+        "emails": [exported_email(message) for message in emails],
+    }
+
+
+def exported_email(message: OutboundEmail) -> dict:
+    """An e-mail as the export shows it. One written when it is sent (a confirmation not sent
+    yet) is rendered as its sender would now, on this copy only: neither sent nor saved."""
+    written_when_sent = outbox_emails.needs_rendering(message)
+    if written_when_sent and not outbox_emails.render_stored(message):
+        with translation.override(message.language):
+            message.body_text = gettext(
+                "This e-mail is written when it is sent; its question no longer exists, so it "
+                "will not be sent."
+            )
+    return {
+        "kind": message.kind,
+        "subject": message.subject,
+        "body": message.body_text,
+        "language": message.language,
+        "created_at": iso(message.created_at),
+        "sent_at": iso(message.sent_at),
+        "written_when_sent": written_when_sent,
     }
 
 

@@ -5,14 +5,17 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from media_pipeline.models import AnswerVideo, VideoState
 from portal.celery import app
 from questions.models import ModerationDecision, OutboundEmail, Question, QuestionState, Support
 from questions.privacy import ANONYMOUS_DISPLAY_NAME
-from tests.factories import QuestionFactory
+from tests.factories import EventFactory, QuestionFactory, ThemeFactory
+from tests.questions.conftest import question_data
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +176,40 @@ def test_supporters_addresses_never_confirmed_are_forgotten_with_their_links(set
     assert emails == {"a": "", "b": "y@example.org", "c": "z@example.org"}
     assert not OutboundEmail.objects.filter(pk=link.pk).exists()
     assert Support.objects.count() == 3 and fresh.pk  # the supports themselves still count
+
+
+def test_export_shows_a_confirmation_not_sent_yet_as_it_will_be_written(client):
+    event = EventFactory(themes=[ThemeFactory()])
+    with translation.override("fr"):
+        url = reverse("events:detail", kwargs={"slug": event.slug})
+    assert client.post(url, question_data(event)).status_code == 302
+    stored = OutboundEmail.objects.get(kind="question_confirmation")
+    assert stored.subject == stored.body_text == ""  # written by the attempt that sends it
+
+    (exported,) = json.loads(run("export_personal_data", "--email", "camille@example.org"))[
+        "emails"
+    ]
+    assert exported["subject"] == "Confirmez votre question au porte-parole"
+    assert "/fr/questions/confirm/" in exported["body"] and event.city in exported["body"]
+    assert exported["written_when_sent"] is True
+    stored.refresh_from_db()
+    assert stored.subject == stored.body_text == "" and stored.attempts == 0  # nothing stored
+    assert mail.outbox == []  # nor sent
+
+
+def test_export_says_a_confirmation_whose_question_is_gone_will_not_be_written():
+    OutboundEmail.objects.create(
+        to="camille@example.org",
+        kind="question_confirmation",
+        template="questions/email/confirm",
+        language="fr",
+        question=None,  # its question was deleted
+    )
+    (exported,) = json.loads(run("export_personal_data", "--email", "camille@example.org"))[
+        "emails"
+    ]
+    assert exported["subject"] == ""
+    assert exported["body"] == (
+        "Ce courriel est rédigé au moment de l’envoi ; sa question n’existe plus, il ne sera "
+        "donc pas envoyé."
+    )
