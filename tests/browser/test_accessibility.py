@@ -151,6 +151,11 @@ def test_open_data_page(desktop, phone, site):
     export_dumps()
     check_languages(desktop, lambda language: url_in(language, "open_data"))
     check_languages(phone, lambda language: url_in(language, "open_data"))
+    for language in LANGUAGES:
+        phone.goto(url_in(language, "open_data"))
+        # The files' details (size, records, date) wrap: nothing widens the page past the screen.
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= phone.viewport_size["width"], language
 
 
 def test_statistics_page_for_the_communication_team(desktop, site, problems):
