@@ -36,7 +36,8 @@ def check_languages(
     status: int = 200,
     prepare: Callable[[Page], None] | None = None,
 ) -> None:
-    """Open the page in each language, check it is the right language and direction, run axe."""
+    """Open the page in each language, check it is the right language and direction, no wider
+    than the screen, and run axe."""
     failures = []
     for language in LANGUAGES:
         response = page.goto(path_for(language))
@@ -46,10 +47,20 @@ def check_languages(
         expect(html).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
         if prepare:
             prepare(page)
+        if too_wide(page):
+            failures.append(f"[{language}] {page.url}: {too_wide(page)}")
         violations = axe_violations(page)
         if violations:
             failures.append(f"[{language}] {page.url}\n{describe(violations)}")
-    assert not failures, "axe-core violations:\n" + "\n".join(failures)
+    assert not failures, "axe-core violations or overflow:\n" + "\n".join(failures)
+
+
+def too_wide(page: Page) -> str:
+    """What is wrong if the page is wider than the screen (a phone's browser would zoom the
+    whole page out to fit it, so innerWidth cannot tell), else ""."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    screen = page.viewport_size["width"]
+    return f"{width} px wide on a {screen} px screen" if width > screen else ""
 
 
 @pytest.fixture
@@ -150,12 +161,31 @@ def test_open_data_page(desktop, phone, site):
     """With its download links (the nightly files exist) and the column table, on both sizes."""
     export_dumps()
     check_languages(desktop, lambda language: url_in(language, "open_data"))
+    # On the phone, the files' details (size, records, date) wrap: the page fits the screen.
     check_languages(phone, lambda language: url_in(language, "open_data"))
+
+
+def test_public_pages_fit_a_phone_screen(phone, site):
+    export_dumps()  # the open-data page with its download links
+    question = site["question"]
+    pages = [
+        ("home", {}),
+        ("events:list", {}),
+        ("events:detail", {"slug": site["event"].slug}),
+        ("questions:detail", {"public_id": question.public_id, "slug": question.slug}),
+        ("questions:search", {}),
+        ("open_data", {}),
+        ("privacy", {}),
+        ("accessibility", {}),
+        ("legal_notice", {}),
+    ]
+    failures = []
     for language in LANGUAGES:
-        phone.goto(url_in(language, "open_data"))
-        # The files' details (size, records, date) wrap: nothing widens the page past the screen.
-        width = phone.evaluate("document.documentElement.scrollWidth")
-        assert width <= phone.viewport_size["width"], language
+        for name, kwargs in pages:
+            phone.goto(url_in(language, name, **kwargs))
+            if too_wide(phone):
+                failures.append(f"{phone.url}: {too_wide(phone)}")
+    assert not failures, "\n".join(failures)
 
 
 def test_statistics_page_for_the_communication_team(desktop, site, problems):
