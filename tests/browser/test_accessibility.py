@@ -17,6 +17,7 @@ from portal.statistics.counters import record_play, record_view
 from questions.models import QuestionState
 from questions.tokens import make_confirmation_token
 from tests.browser.axe import assert_accessible, axe_source, axe_violations, describe
+from tests.browser.layout import too_wide
 from tests.browser.media import SMALL_LADDER, publish_answer
 from tests.factories import EventFactory, QuestionFactory, ThemeFactory, UserFactory
 
@@ -53,14 +54,6 @@ def check_languages(
         if violations:
             failures.append(f"[{language}] {page.url}\n{describe(violations)}")
     assert not failures, "axe-core violations or overflow:\n" + "\n".join(failures)
-
-
-def too_wide(page: Page) -> str:
-    """What is wrong if the page is wider than the screen (a phone's browser would zoom the
-    whole page out to fit it, so innerWidth cannot tell), else ""."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    screen = page.viewport_size["width"]
-    return f"{width} px wide on a {screen} px screen" if width > screen else ""
 
 
 @pytest.fixture

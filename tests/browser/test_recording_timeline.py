@@ -21,6 +21,7 @@ from questions.live import services as live
 from questions.models import Question, QuestionState
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE
+from tests.browser.layout import too_wide
 from tests.browser.media import CAPTIONS_FR, SMALL_LADDER, TRANSCRIPT, make_clip
 from tests.browser.test_staff_upload import sign_in_as_staff
 from tests.factories import EventFactory, QuestionFactory, UserFactory
@@ -95,10 +96,7 @@ def seek(page: Page, seconds: float) -> None:
 
 
 def no_horizontal_overflow(page: Page) -> None:
-    widths = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert widths[0] <= widths[1], widths
+    assert not too_wide(page), too_wide(page)
 
 
 def test_a_chapter_is_set_from_the_playhead_nudged_saved_and_published(
