@@ -10,23 +10,13 @@ import secrets
 import sys
 import time
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = [
-    "pages",
-    "cpu",
-    "api",
-    "admin",
-    "burst",
-    "reach",
-    "live",
-    "upload",
-    "transcode",
-    "speech",
-    "outbox",
-]
 # Sections that read the seeded questions (100,000 rows take a minute to insert).
 NEEDS_DATA = {"pages", "cpu", "api", "admin", "burst", "reach", "upload", "transcode"}
 
@@ -73,28 +63,143 @@ def log(text: str) -> None:
     print(f"[bench] {text}", file=sys.stderr, flush=True)
 
 
-def run_section(bench_report, title: str, function, *args, **kwargs) -> None:
-    """A section that breaks is reported as such; the others still run."""
-    from benchmarks.report import Section
+@dataclass
+class Run:
+    """One `make bench`: its arguments, the report it fills, the seeded data, the server."""
 
-    log(title)
-    try:
-        section = function(*args, **kwargs)
-    except Exception as error:  # noqa: BLE001 - the report says what failed
-        traceback.print_exc()
-        section = Section(title=title, method="", not_measured=f"the run failed: {error!r}")
-    bench_report.sections.append(section)
+    args: argparse.Namespace
+    wanted: list[str]
+    report: Any
+    data: Any = None
+    server: Any = None
+
+    def section(self, title: str, function: Callable, *args, **kwargs) -> None:
+        """A section that breaks is reported as such; the others still run."""
+        from benchmarks.report import Section
+
+        log(title)
+        try:
+            section = function(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - the report says what failed
+            traceback.print_exc()
+            section = Section(title=title, method="", not_measured=f"the run failed: {error!r}")
+        self.report.sections.append(section)
+
+    @property
+    def var_dir(self) -> Path:
+        return Path(os.environ["HLM_VAR_DIR"])
+
+    @property
+    def server_log(self) -> Path:
+        return self.var_dir / "gunicorn.log"
 
 
-def main() -> int:
-    args = parse_args()
-    wanted = [name for name in args.only.split(",") if name]
+# --- the sections, in the order they run ---------------------------------------------------------
+def cpu_section(run: Run) -> None:  # in this process, before any server shares the cores
+    from benchmarks import cpu
+
+    run.section("CPU time per request", cpu.run, run.data)
+
+
+def pages_section(run: Run) -> None:
+    from benchmarks import pages, weight
+
+    base, seconds, workers = run.server.base, run.args.seconds, run.args.workers
+    run.section(
+        "Public pages (anonymous)", pages.run, base, run.data, seconds=seconds, workers=workers
+    )
+    run.section("Page weight", weight.run, base, run.data)
+
+
+def api_section(run: Run) -> None:
+    from benchmarks import api
+
+    base, seconds, workers = run.server.base, run.args.seconds, run.args.workers
+    run.section("Open-data API", api.run, base, run.data, seconds=seconds, workers=workers)
+
+
+def admin_section(run: Run) -> None:
+    from benchmarks import admin
+
+    run.section("Admin question list", admin.run, run.server.base, run.data)
+
+
+def burst_section(run: Run) -> None:
+    from benchmarks import burst
+
+    server = run.server
+    run.section("Burst of submissions", burst.run, server.base, run.data, server_pid=server.pid)
+
+
+def reach_section(run: Run) -> None:
+    from benchmarks import reach
+
+    base, seconds = run.server.base, run.args.seconds
+    run.section("Reach counters and statistics", reach.run, base, run.data, seconds=seconds)
+
+
+def live_section(run: Run) -> None:
+    from benchmarks import live
+
+    title = "Tour day: 1,000 clients polling the live state"
+    run.section(title, live.run, run.server.base, seconds=run.args.seconds)
+
+
+def upload_section(run: Run) -> None:  # its own server, on the next port
+    from benchmarks import upload
+
+    port = run.args.port + 1
+    run.section("Resumable upload", upload.run, port, run.server_log, run.data)
+
+
+def transcode_section(run: Run) -> None:
+    from benchmarks import transcode
+
+    run.section("Transcoding", transcode.run, run.var_dir)
+
+
+def speech_section(run: Run) -> None:
+    from benchmarks import speech
+
+    run.section("Speech-to-text", speech.run, run.var_dir)
+
+
+def outbox_section(run: Run) -> None:
+    from benchmarks import outbox
+
+    run.section("E-mail outbox", outbox.run)
+
+
+BEFORE_SERVER = {"cpu": cpu_section}
+ON_SERVER = {
+    "pages": pages_section,
+    "api": api_section,
+    "admin": admin_section,
+    "burst": burst_section,
+    "reach": reach_section,
+    "live": live_section,
+}
+AFTER_SERVER = {
+    "upload": upload_section,
+    "transcode": transcode_section,
+    "speech": speech_section,
+    "outbox": outbox_section,
+}
+SECTIONS = [*BEFORE_SERVER, *ON_SERVER, *AFTER_SERVER]
+
+
+def wanted_sections(only: str) -> list[str]:
+    wanted = [name for name in only.split(",") if name]
     unknown = set(wanted) - set(SECTIONS)
     if unknown:
         raise SystemExit(f"unknown sections: {', '.join(sorted(unknown))}")
-    started = time.monotonic()
-    configure_environment()
+    return wanted
 
+
+def prepare(args: argparse.Namespace, wanted: list[str]) -> Run:
+    """A fresh database and Redis, Django set up, static files collected, data seeded if a
+    section reads it; the report started with the machine's facts."""
+    configure_environment()
     from benchmarks import servers
 
     postgres_version = servers.recreate_database(os.environ["DATABASE_URL"])
@@ -105,7 +210,7 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from benchmarks import admin, machine, pages, report, seed
+    from benchmarks import machine, report, seed
 
     bench_report = report.Report(
         command="make bench"
@@ -117,104 +222,53 @@ def main() -> int:
     log("migrating a fresh database, collecting static files")
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    data = None
+    run = Run(args=args, wanted=wanted, report=bench_report)
     if NEEDS_DATA & set(wanted):
         log("creating data")
         seeded = time.monotonic()
-        data = seed.create_bench_data()
+        run.data = seed.create_bench_data()
         bench_report.setup.append(
             f"Fresh PostgreSQL database `{os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}`, "
             f"{seed.ADMIN_QUESTIONS:,} questions (bulk insert, {time.monotonic() - seeded:.0f} s), "
             f"Redis db `{os.environ['REDIS_URL'].rsplit('/', 1)[-1]}` flushed (cache and broker)."
         )
-    if "cpu" in wanted:  # in this process, before any server shares the cores
-        from benchmarks import cpu
+    return run
 
-        run_section(bench_report, "CPU time per request", cpu.run, data)
-    server_log = Path(os.environ["HLM_VAR_DIR"]) / "gunicorn.log"
-    if {"pages", "api", "admin", "burst", "reach", "live"} & set(wanted):
-        with servers.gunicorn(args.port, dict(os.environ), args.workers, server_log) as server:
-            if "pages" in wanted:
-                run_section(
-                    bench_report,
-                    "Public pages (anonymous)",
-                    pages.run,
-                    server.base,
-                    data,
-                    seconds=args.seconds,
-                    workers=args.workers,
-                )
-                from benchmarks import weight
 
-                run_section(bench_report, "Page weight", weight.run, server.base, data)
-            if "api" in wanted:
-                from benchmarks import api
+def run_sections(run: Run) -> None:
+    from benchmarks import servers
 
-                run_section(
-                    bench_report,
-                    "Open-data API",
-                    api.run,
-                    server.base,
-                    data,
-                    seconds=args.seconds,
-                    workers=args.workers,
-                )
-            if "admin" in wanted:
-                run_section(bench_report, "Admin question list", admin.run, server.base, data)
-            if "burst" in wanted:
-                from benchmarks import burst
+    def wanted(sections: dict[str, Callable[[Run], None]]) -> list[Callable[[Run], None]]:
+        return [section for name, section in sections.items() if name in run.wanted]
 
-                run_section(
-                    bench_report,
-                    "Burst of submissions",
-                    burst.run,
-                    server.base,
-                    data,
-                    server_pid=server.pid,
-                )
-            if "reach" in wanted:
-                from benchmarks import reach
+    for section in wanted(BEFORE_SERVER):
+        section(run)
+    if wanted(ON_SERVER):
+        args = run.args
+        with servers.gunicorn(args.port, dict(os.environ), args.workers, run.server_log) as server:
+            run.server = server
+            for section in wanted(ON_SERVER):
+                section(run)
+        run.server = None
+    for section in wanted(AFTER_SERVER):
+        section(run)
 
-                run_section(
-                    bench_report,
-                    "Reach counters and statistics",
-                    reach.run,
-                    server.base,
-                    data,
-                    seconds=args.seconds,
-                )
-            if "live" in wanted:
-                from benchmarks import live
 
-                run_section(
-                    bench_report,
-                    "Tour day: 1,000 clients polling the live state",
-                    live.run,
-                    server.base,
-                    seconds=args.seconds,
-                )
-    if "upload" in wanted:
-        from benchmarks import upload
+def main() -> int:
+    args = parse_args()
+    wanted = wanted_sections(args.only)
+    started = time.monotonic()
+    run = prepare(args, wanted)
+    run_sections(run)
 
-        run_section(bench_report, "Resumable upload", upload.run, args.port + 1, server_log, data)
-    if "transcode" in wanted:
-        from benchmarks import transcode
+    from benchmarks import machine
 
-        run_section(bench_report, "Transcoding", transcode.run, Path(os.environ["HLM_VAR_DIR"]))
-    if "speech" in wanted:
-        from benchmarks import speech
-
-        run_section(bench_report, "Speech-to-text", speech.run, Path(os.environ["HLM_VAR_DIR"]))
-    if "outbox" in wanted:
-        from benchmarks import outbox
-
-        run_section(bench_report, "E-mail outbox", outbox.run)
-    bench_report.duration_s = time.monotonic() - started
-    bench_report.machine["Load average at the end"] = machine.load_average()
+    run.report.duration_s = time.monotonic() - started
+    run.report.machine["Load average at the end"] = machine.load_average()
     if set(wanted) == set(SECTIONS):
-        bench_report.write(args.output)
+        run.report.write(args.output)
     else:  # the other sections keep the figures of the run that measured them
-        bench_report.merge_into(args.output)
+        run.report.merge_into(args.output)
     log(f"wrote {args.output}")
     return 0
 
