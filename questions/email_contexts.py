@@ -8,9 +8,10 @@ from django.utils import translation
 
 from core.urls import absolute_reverse
 from questions.models import Question
+from questions.outbox_models import EmailKind
 from questions.tokens import confirmation_link_hours, make_confirmation_token
 
-CONFIRMATION_KIND = "question_confirmation"
+CONFIRMATION_KIND = EmailKind.QUESTION_CONFIRMATION.value
 CONFIRMATION_TEMPLATE = "questions/email/confirm"
 
 

@@ -19,6 +19,7 @@ from questions.exceptions import (
 )
 from questions.models import ModerationDecision, Question, RejectionReason, Support
 from questions.models import QuestionState as S
+from questions.outbox_models import EmailKind
 from questions.services import public_url, transition_question
 from questions.workflow import MERGE_TARGET_STATES
 
@@ -30,7 +31,7 @@ def approve_question(*, question: Question, actor: AbstractBaseUser | None) -> Q
         approved = transition_question(question=question, to_state=S.APPROVED, actor=actor)
         notify_author(
             approved,
-            kind="question_approved",
+            kind=EmailKind.QUESTION_APPROVED,
             template="questions/email/approved",
             context={"question_url": public_url(approved, approved.language)},
         )
@@ -54,7 +55,9 @@ def reject_question(
             note=note,
             extra_fields={"rejection_reason": reason, "rejection_note": note},
         )
-        notify_author(rejected, kind="question_rejected", template="questions/email/rejected")
+        notify_author(
+            rejected, kind=EmailKind.QUESTION_REJECTED, template="questions/email/rejected"
+        )
     return rejected
 
 
@@ -96,7 +99,7 @@ def mark_duplicate(*, question: Question, of: Question, actor: AbstractBaseUser 
         Question.objects.filter(duplicate_of=duplicate).update(duplicate_of=kept)
         notify_author(
             duplicate,
-            kind="question_merged",
+            kind=EmailKind.QUESTION_MERGED,
             template="questions/email/merged",
             context={
                 "kept": kept,
@@ -207,7 +210,7 @@ def correct_question(
         locked.save(update_fields=["title", "text", "updated_at"])
         notify_author(
             locked,
-            kind="question_corrected",
+            kind=EmailKind.QUESTION_CORRECTED,
             template="questions/email/corrected",
             context={
                 "original_title": original_title,

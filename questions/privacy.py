@@ -17,6 +17,7 @@ from core.page_cache import site_changed
 from questions import emails as outbox_emails
 from questions import tallies
 from questions.models import ModerationDecision, OutboundEmail, Question, QuestionState, Support
+from questions.outbox_models import EmailKind
 from questions.selectors import forget_state_counts
 
 ANONYMOUS_DISPLAY_NAME = "Anonyme"
@@ -42,7 +43,7 @@ def purge_unconfirmed_questions(*, now: datetime | None = None) -> int:
         email_confirmed_at__isnull=True, created_at__lt=limit
     )
     OutboundEmail.objects.filter(
-        kind="support_email_confirmation",
+        kind=EmailKind.SUPPORT_EMAIL_CONFIRMATION,
         to__in=unconfirmed_supporters.values("email"),
         created_at__lt=limit,
     ).delete()

@@ -32,6 +32,7 @@ from questions.exceptions import (
 from questions.live.state import bump_live_version
 from questions.models import ModerationDecision, OutboundEmail, Question
 from questions.models import QuestionState as S
+from questions.outbox_models import EmailKind
 from questions.selectors import forget_state_counts
 
 
@@ -93,7 +94,7 @@ def mark_question_answered(*, question: Question, actor: AbstractBaseUser | None
         for address, language in answer_recipients(answered):
             queue_email(
                 to=address,
-                kind="question_answered",
+                kind=EmailKind.QUESTION_ANSWERED,
                 template="questions/email/answered",
                 context={"question": answered, "question_url": public_url(answered, language)},
                 language=language,

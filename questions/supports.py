@@ -16,6 +16,7 @@ from questions.emails import queue_email
 from questions.exceptions import AlreadySupported, SupportRefused
 from questions.live.state import forget_live_state
 from questions.models import OutboundEmail, Question, Support
+from questions.outbox_models import EmailKind
 from questions.tokens import confirmation_link_hours, make_support_email_token
 
 
@@ -73,7 +74,7 @@ def _queue_support_email_confirmation(support: Support) -> None:
         seconds=settings.QUESTION_CONFIRMATION_EMAIL_INTERVAL_SECONDS
     )
     if OutboundEmail.objects.filter(
-        kind="support_email_confirmation", to__iexact=support.email, created_at__gte=since
+        kind=EmailKind.SUPPORT_EMAIL_CONFIRMATION, to__iexact=support.email, created_at__gte=since
     ).exists():
         return
     token = make_support_email_token(support.email)
@@ -81,7 +82,7 @@ def _queue_support_email_confirmation(support: Support) -> None:
         url = absolute_reverse("questions:confirm_support_email", kwargs={"token": token})
     queue_email(
         to=support.email,
-        kind="support_email_confirmation",
+        kind=EmailKind.SUPPORT_EMAIL_CONFIRMATION,
         template="questions/email/support_email",
         context={"confirm_url": url, "hours": confirmation_link_hours()},
         language=support.language,
