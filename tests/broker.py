@@ -16,12 +16,13 @@ def _forget_connections() -> None:
 def broker_unreachable() -> Iterator[str]:
     """Within the block, publishing goes to redis://127.0.0.1:<closed port>."""
     url = f"redis://127.0.0.1:{free_port()}/0"
-    saved = app.conf.broker_url, app.conf.broker_transport_options
+    saved = app.conf.broker_url, app.conf.broker_transport, app.conf.broker_transport_options
     app.conf.broker_url = url
+    app.conf.broker_transport = None  # the URL's (the embedded default names its own)
     app.conf.broker_transport_options = {"socket_connect_timeout": 2, "socket_timeout": 5}
     _forget_connections()
     try:
         yield url
     finally:
-        app.conf.broker_url, app.conf.broker_transport_options = saved
+        app.conf.broker_url, app.conf.broker_transport, app.conf.broker_transport_options = saved
         _forget_connections()

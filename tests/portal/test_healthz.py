@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from questions.models import OutboundEmail
+from tests.broker import broker_unreachable
 
 pytestmark = pytest.mark.django_db
 CHECKS = {"database", "cache", "broker", "storage", "ffmpeg", "outbox"}
@@ -62,11 +63,9 @@ def test_healthz_fails_when_storage_is_not_writable(client, settings, tmp_path):
     assert response.json()["checks"]["storage"]["status"] == "failing"
 
 
-def test_healthz_fails_when_the_broker_is_unreachable(client, monkeypatch):
-    from portal.celery import app
-
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    response = client.get("/healthz")
+def test_healthz_fails_when_the_broker_is_unreachable(client):
+    with broker_unreachable():
+        response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["status"] == "failing"
 
